@@ -43,31 +43,54 @@ export interface BaseScoreResult {
  * // → [{ Tag: { name: 'phishing:state="active"' } }]
  */
 export function prioritiseTags(attribute: Pick<AttributeInput, "EventTag" | "AttributeTag">): PrioritisedTags {
-  const slots: Array<TagLink | undefined> = [];
+  const { tags, overridden } = prioritise(attribute);
+  return { tags, overridden };
+}
+
+const NO_TAGS: readonly TagLink[] = [];
+
+/** prioritiseTags, also returning each tag's base key (scoring needs them, and they cost a lookup). */
+function prioritise(attribute: Pick<AttributeInput, "EventTag" | "AttributeTag">): PrioritisedTags & { bases: string[] } {
+  const eventTags = attribute.EventTag ?? NO_TAGS;
+  const attributeTags = attribute.AttributeTag ?? NO_TAGS;
+  const slots: Array<TagLink | undefined> = eventTags.slice();
+  const bases: string[] = [];
+  for (const link of eventTags) bases.push(tagBaseKey(link.Tag.name));
+  const eventCount = slots.length;
   const overridden: OverriddenTag[] = [];
-  const eventSlotsByBase = new Map<string, number[]>();
+  let removed = false;
 
-  for (const link of attribute.EventTag ?? []) {
+  for (const link of attributeTags) {
     const base = tagBaseKey(link.Tag.name);
-    const positions = eventSlotsByBase.get(base);
-    if (positions) positions.push(slots.length);
-    else eventSlotsByBase.set(base, [slots.length]);
-    slots.push(link);
-  }
-
-  for (const link of attribute.AttributeTag ?? []) {
-    const positions = eventSlotsByBase.get(tagBaseKey(link.Tag.name));
-    if (!positions) {
-      slots.push(link);
-      continue;
+    let first = true;
+    // Event slots keep their original base key even once replaced, as in MISP's position map.
+    for (let i = 0; i < eventCount; i++) {
+      if (bases[i] !== base) continue;
+      overridden.push({ EventTag: slots[i] ?? null, AttributeTag: link });
+      if (first) {
+        slots[i] = link;
+        first = false;
+      } else {
+        slots[i] = undefined;
+        removed = true;
+      }
     }
-    positions.forEach((position, i) => {
-      overridden.push({ EventTag: slots[position] ?? null, AttributeTag: link });
-      slots[position] = i === 0 ? link : undefined;
-    });
+    if (first) {
+      slots.push(link);
+      bases.push(base);
+    }
   }
 
-  return { tags: slots.filter((link): link is TagLink => link !== undefined), overridden };
+  if (!removed) return { tags: slots as TagLink[], bases, overridden };
+  const tags: TagLink[] = [];
+  const keptBases: string[] = [];
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] !== undefined) {
+      tags.push(slots[i]!);
+      keptBases.push(bases[i]!);
+    }
+  }
+  return { tags, bases: keptBases, overridden };
 }
 
 /** The model's weights as a lookup, or null when the model has none (MISP's `empty()`). */
@@ -85,16 +108,16 @@ function weightsOf(model: ModelInput): Record<string, unknown> | null {
  *
  * @throws HalflifeError INVALID_MODEL when the weights of the tags present sum to 0 (MISP divides by zero).
  */
-export function effectiveRatios(model: ModelInput, tags: readonly TagLink[]): Record<string, number> {
+export function effectiveRatios(model: ModelInput, tags: readonly TagLink[], bases?: readonly string[]): Record<string, number> {
   const weights = weightsOf(model);
   const ratios: Record<string, number> = {};
   if (!weights) return ratios;
-
+  // No closures here: this runs millions of times per second.
   let total = 0;
   let counted = 0;
-  for (const link of tags) {
-    const weight = weights[tagBaseKey(link.Tag.name)];
-    if (weight !== undefined && weight !== null && isNumeric(link.Tag.numerical_value)) {
+  for (let i = 0; i < tags.length; i++) {
+    const weight = weights[bases ? bases[i]! : tagBaseKey(tags[i]!.Tag.name)];
+    if (weight !== undefined && weight !== null && isNumeric(tags[i]!.Tag.numerical_value)) {
       total += floatval(weight);
       counted++;
     }
@@ -103,10 +126,10 @@ export function effectiveRatios(model: ModelInput, tags: readonly TagLink[]): Re
   if (total === 0) {
     throw invalidModel("parameters.base_score_config", "gives the tags present a total weight of 0");
   }
-  for (const link of tags) {
-    const base = tagBaseKey(link.Tag.name);
+  for (let i = 0; i < tags.length; i++) {
+    const base = bases ? bases[i]! : tagBaseKey(tags[i]!.Tag.name);
     const weight = weights[base];
-    if (weight !== undefined && weight !== null && isNumeric(link.Tag.numerical_value)) {
+    if (weight !== undefined && weight !== null && isNumeric(tags[i]!.Tag.numerical_value)) {
       ratios[base] = floatval(weight) / total;
     }
   }
@@ -128,16 +151,16 @@ export function effectiveRatios(model: ModelInput, tags: readonly TagLink[]): Re
  * ).baseScore // → 87.5
  */
 export function computeBaseScore(model: ModelInput, attribute: Pick<AttributeInput, "EventTag" | "AttributeTag">): BaseScoreResult {
-  const { tags, overridden } = prioritiseTags(attribute);
-  const ratios = effectiveRatios(model, tags);
+  const { tags, bases, overridden } = prioritise(attribute);
+  const ratios = effectiveRatios(model, tags, bases);
   let baseScore = 0;
   let matched = false;
-  for (const link of tags) {
-    const ratio = ratios[tagBaseKey(link.Tag.name)];
+  for (let i = 0; i < tags.length; i++) {
+    const ratio = ratios[bases[i]!];
     if (ratio !== undefined) {
       matched = true;
       // A tag without a value adds nothing; its base key only has a ratio because a sibling had one.
-      baseScore += ratio * floatval(link.Tag.numerical_value);
+      baseScore += ratio * floatval(tags[i]!.Tag.numerical_value);
     }
   }
   if (!matched) baseScore = defaultBaseScore(model);

@@ -266,3 +266,21 @@ describe("formula registry", () => {
     expect(computeBaseScore(model, subject).baseScore).toBe(100);
   });
 });
+
+describe("settling a crossing to the second", async () => {
+  const { firstDecayedSecond } = await import("../../src/core/formulas/crossing.js");
+  it.each([
+    [42, 40],
+    [42, 42],
+    [42, 1e9],
+    [0, 5],
+    [1_000_000, 0],
+    [7, Infinity],
+    [7, NaN],
+  ])("finds %i from the guess %d", (answer, guess) => {
+    let calls = 0;
+    const found = firstDecayedSecond((t) => (calls++, t >= answer), guess);
+    expect(found).toBe(answer);
+    expect(calls).toBeLessThan(100);
+  });
+});

@@ -6,6 +6,7 @@
  * with τ the lifetime (days, converted to seconds as MISP does: τ·24·60·60) and δ the decay speed.
  */
 import { invalidInput } from "../errors.js";
+import { firstDecayedSecond } from "./crossing.js";
 import type { AttributeInput, ModelInput } from "../types.js";
 import type { DecaysAtContext, Formula } from "./formula.js";
 import { numericParameter, positive, thresholdOf } from "./parameters.js";
@@ -45,10 +46,7 @@ export function polynomialDecayedAfter(baseScore: number, threshold: number, lif
   const decayed = (t: number) => threshold > polynomialScore(baseScore, t, lifetimeSeconds, decaySpeed);
   if (decayed(0)) return 0;
   const crossing = lifetimeSeconds * Math.pow(1 - threshold / baseScore, decaySpeed);
-  let t = Math.min(Math.floor(crossing) + 1, Math.ceil(lifetimeSeconds) + 1);
-  while (t > 0 && decayed(t - 1)) t--;
-  while (!decayed(t)) t++;
-  return t;
+  return firstDecayedSecond(decayed, Math.min(Math.floor(crossing) + 1, Math.ceil(lifetimeSeconds)));
 }
 
 export const polynomial: Formula = {

@@ -1,0 +1,53 @@
+/**
+ * Every setting Halflife reads, with its default and its meaning. Settings come from environment
+ * variables or from a JSON file named by `--config` (same names); the environment wins. They are
+ * parsed once, at start-up, and passed down frozen. The README's configuration table mirrors this.
+ */
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const flag = z
+  .union([z.boolean(), z.enum(["0", "1", "true", "false", "yes", "no"])])
+  .transform((v) => v === true || v === "1" || v === "true" || v === "yes");
+
+export const configSchema = z
+  .object({
+    /** Interface the server listens on. */
+    HALFLIFE_HOST: z.string().min(1).default("127.0.0.1"),
+    /** Port the server listens on (0 picks a free one). */
+    HALFLIFE_PORT: port.default(8080),
+    /** The SQLite database file, used unless DATABASE_URL is set. */
+    HALFLIFE_DB: z.string().min(1).default("./data/halflife.db"),
+    /** A postgres:// URL; when set, Halflife uses PostgreSQL instead of SQLite. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
+    /** The first site admin's API key (40 characters, letters and digits), for automation and tests. */
+    HALFLIFE_ADMIN_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9]{40}$/, "must be 40 letters and digits, like a MISP key")
+      .optional(),
+    /** A directory of ES modules, each exporting a decaying formula, loaded at start-up. */
+    HALFLIFE_FORMULA_DIR: z.string().min(1).optional(),
+    /** Which sightings a user sees (MISP's Plugin.Sightings_policy): 0 event owner, 1 reporters, 2 everyone, 3 host org. */
+    HALFLIFE_SIGHTINGS_POLICY: z.coerce.number().int().min(0).max(3).default(0),
+    /** Name of the organisation that owns the instance, created at first start. */
+    HALFLIFE_ORG_NAME: z.string().min(1).max(255).default("Halflife"),
+    /** Largest request body accepted, in bytes. */
+    HALFLIFE_BODY_LIMIT: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+    /** Cron expression for the scheduled false-positive sweep; unset means no scheduled sweep. */
+    HALFLIFE_SWEEP_CRON: z.string().min(1).optional(),
+    /** SMTP server for sweep reports, e.g. smtp://user:pass@mail.example:587. */
+    HALFLIFE_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
+    /** Log level: fatal, error, warn, info, debug, trace or silent. */
+    HALFLIFE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Load demo data on first start (also `serve --demo`). */
+    HALFLIFE_DEMO: flag.default(false),
+  })
+  .strip();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** The variable names, for the README table and for checking config files. */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as Array<keyof Config>;
