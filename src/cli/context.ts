@@ -4,6 +4,16 @@
  */
 import type { Readable, Writable } from "node:stream";
 import type { FormulaRegistry } from "../core/formulas/registry.js";
+import type { AppContext } from "../app/context.js";
+import type { Principal } from "../core/domain.js";
+
+/** The opened application, as the instance itself (the first site admin). */
+export interface CliApp {
+  context: AppContext;
+  admin: Principal;
+  /** Set when this call created the admin's first key (a new store). */
+  adminKey: string | null;
+}
 
 export interface CliContext {
   stdin: Readable;
@@ -13,6 +23,8 @@ export interface CliContext {
   now(): number;
   /** The formula registry, with plug-ins from HALFLIFE_FORMULA_DIR (loads config on first use). */
   formulas(): Promise<FormulaRegistry>;
+  /** Opens the store (running migrations and first-start set-up); closed when the command ends. */
+  app(): Promise<CliApp>;
   /** Whether stderr is a terminal (progress bars show only there). */
   interactive: boolean;
 }

@@ -6,10 +6,13 @@ import { Command, CommanderError } from "commander";
 import type { CliContext } from "./context.js";
 import { describeError, exitCodeFor } from "./errors.js";
 import { registerScore } from "./commands/score.js";
+import { registerAdmin } from "./commands/admin.js";
+import { registerImport } from "./commands/import.js";
+import { registerTaxonomies } from "./commands/taxonomies.js";
 
 export type CommandRegistrar = (program: Command, context: CliContext) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerScore];
+const REGISTRARS: CommandRegistrar[] = [registerScore, registerImport, registerTaxonomies, registerAdmin];
 
 export function buildProgram(context: CliContext, extra: CommandRegistrar[] = []): Command {
   const program = new Command("halflife")
@@ -23,7 +26,11 @@ export function buildProgram(context: CliContext, extra: CommandRegistrar[] = []
       outputError: (text, write) => write(`halflife: ${text.replace(/^error: /, "").trim()} (see --help)\n`),
     });
   for (const register of [...REGISTRARS, ...extra]) register(program, context);
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: Command) => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  program.commands.forEach(override);
   return program;
 }
 

@@ -1,0 +1,149 @@
+/**
+ * Attribute use-cases: add, edit (which stamps the attribute and unpublishes its event), delete,
+ * and tagging of attributes and events.
+ */
+import { HalflifeError } from "../core/errors.js";
+import type { AttributeRecord, EventRecord, Principal, TagRecord } from "../core/domain.js";
+import { normaliseValue, toMicroseconds } from "../misp/attribute-values.js";
+import { isKnownType, isValidCategoryForType } from "../misp/describe-types.js";
+import type { AttributeEdit, AttributeInput } from "../misp/parse.js";
+import type { StoreSession } from "../store/store.js";
+import { viewerOf, type AppContext } from "./context.js";
+import { prepareAttribute, touchEvent } from "./event-writes.js";
+import { findEventIn } from "./events.js";
+import { requireModifyEvent, requirePermission, requireTagger } from "./permissions.js";
+import { resolveTag, tagsByName } from "./tags.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An attribute by id or uuid with its event, if the principal may see it. Deleted ones are not found unless asked. */
+export async function findAttributeIn(
+  tx: StoreSession,
+  context: AppContext,
+  principal: Principal,
+  reference: string | number,
+  options: { includeDeleted?: boolean } = {},
+): Promise<{ attribute: AttributeRecord; event: EventRecord }> {
+  const text = String(reference).trim();
+  let attribute: AttributeRecord | null = null;
+  if (/^\d+$/.test(text)) attribute = await tx.attributes.byId(Number(text));
+  else if (UUID.test(text)) attribute = await tx.attributes.byUuid(text.toLowerCase());
+  const event = attribute ? await tx.events.byId(attribute.event_id) : null;
+  if (!attribute || !event || (attribute.deleted && !options.includeDeleted) || !tx.attributes.isVisible(attribute, event, viewerOf(context, principal))) {
+    throw new HalflifeError("NOT_FOUND", "Invalid attribute");
+  }
+  return { attribute, event };
+}
+
+export async function addAttributes(context: AppContext, principal: Principal, eventReference: string, inputs: AttributeInput[]): Promise<AttributeRecord[]> {
+  requirePermission(principal, "perm_add", "You do not have permission to add attributes.");
+  const now = context.now();
+  const prepared = inputs.map((input, i) => prepareAttribute(input, now, inputs.length > 1 ? `Attribute.${i}` : "Attribute"));
+  return context.store.transaction(async (tx) => {
+    const event = await findEventIn(tx, context, principal, eventReference);
+    requireModifyEvent(principal, event);
+    const taken = await tx.attributes.existingUuids(prepared.map((p) => p.record.uuid));
+    if (taken.size > 0) throw new HalflifeError("CONFLICT", `An attribute with uuid ${[...taken][0]} already exists.`, { field: "uuid" });
+    const ids = await tx.attributes.insertMany(prepared.map((p) => ({ ...p.record, event_id: event.id, object_id: 0 })));
+    const tags = await tagsByName(tx, prepared.flatMap((p) => p.tags.map((t) => t.name)), principal.role.perm_site_admin || principal.role.perm_tag_editor);
+    await tx.tags.attachManyToAttributes(
+      prepared.flatMap((p, i) =>
+        p.tags.flatMap((t) => (tags.has(t.name) ? [{ attribute_id: ids[i]!, event_id: event.id, tag_id: tags.get(t.name)!.id, local: t.local }] : [])),
+      ),
+    );
+    await touchEvent(tx, event.id, now);
+    return Promise.all(ids.map(async (id) => (await tx.attributes.byId(id))!));
+  });
+}
+
+/**
+ * attributes/edit: changes only the fields the request names, stamps the attribute (unless the
+ * request carries a newer timestamp) and unpublishes its event. A timestamp that is not newer than
+ * the stored one is refused, as MISP does for stale copies.
+ */
+export async function editAttribute(context: AppContext, principal: Principal, reference: string, edit: AttributeEdit): Promise<AttributeRecord> {
+  const now = context.now();
+  return context.store.transaction(async (tx) => {
+    const { attribute, event } = await findAttributeIn(tx, context, principal, reference);
+    requireModifyEvent(principal, event);
+    if (edit.timestamp !== undefined && edit.timestamp <= attribute.timestamp) {
+      throw new HalflifeError("CONFLICT", "Attribute could not be saved: Attribute in the request not newer than the local copy.", { field: "timestamp" });
+    }
+    const type = edit.type ?? attribute.type;
+    if (edit.type !== undefined && !isKnownType(type)) throw new HalflifeError("INVALID_INPUT", `type is not a known attribute type: ${JSON.stringify(type)}`, { field: "type" });
+    const category = edit.category ?? attribute.category;
+    if ((edit.type !== undefined || edit.category !== undefined) && !isValidCategoryForType(category, type)) {
+      throw new HalflifeError("INVALID_INPUT", `category ${JSON.stringify(category)} is not a category for type ${type}`, { field: "category" });
+    }
+    const fields: Partial<AttributeRecord> = { timestamp: edit.timestamp ?? now };
+    if (edit.type !== undefined) fields.type = type;
+    if (edit.category !== undefined) fields.category = category;
+    if (edit.value !== undefined || edit.type !== undefined) fields.value = normaliseValue(type, edit.value ?? attribute.value);
+    if (edit.to_ids !== undefined) fields.to_ids = edit.to_ids;
+    if (edit.comment !== undefined) fields.comment = edit.comment;
+    if (edit.distribution !== undefined) fields.distribution = edit.distribution as AttributeRecord["distribution"];
+    if (edit.sharing_group_id !== undefined) fields.sharing_group_id = edit.sharing_group_id;
+    if (edit.first_seen !== undefined) fields.first_seen = toMicroseconds(edit.first_seen, "first_seen");
+    if (edit.last_seen !== undefined) fields.last_seen = toMicroseconds(edit.last_seen, "last_seen");
+    if (edit.object_relation !== undefined) fields.object_relation = edit.object_relation;
+    if (edit.disable_correlation !== undefined) fields.disable_correlation = edit.disable_correlation;
+    if (edit.deleted !== undefined) fields.deleted = edit.deleted;
+    await tx.attributes.update(attribute.id, fields);
+    await touchEvent(tx, event.id, now);
+    return (await tx.attributes.byId(attribute.id))!;
+  });
+}
+
+/** attributes/delete: a soft delete (the attribute stays, flagged deleted), or a hard one. */
+export async function deleteAttribute(context: AppContext, principal: Principal, reference: string, hard: boolean): Promise<AttributeRecord> {
+  const now = context.now();
+  return context.store.transaction(async (tx) => {
+    const { attribute, event } = await findAttributeIn(tx, context, principal, reference, { includeDeleted: hard });
+    requireModifyEvent(principal, event);
+    if (hard) await tx.attributes.delete(attribute.id);
+    else await tx.attributes.update(attribute.id, { deleted: true, timestamp: now });
+    await touchEvent(tx, event.id, now);
+    return { ...attribute, deleted: true };
+  });
+}
+
+export interface TagChange {
+  target: "event" | "attribute";
+  targetId: number;
+  tag: TagRecord;
+  changed: boolean;
+}
+
+/**
+ * addTag / removeTag for attributes and events. A non-local tag change stamps the target and
+ * unpublishes the event, as MISP does (and so restarts the decay of an attribute without last_seen).
+ */
+export async function changeTag(
+  context: AppContext,
+  principal: Principal,
+  request: { target: "event" | "attribute"; reference: string; tag: string | number; local: boolean; remove: boolean },
+): Promise<TagChange> {
+  const now = context.now();
+  return context.store.transaction(async (tx) => {
+    const found =
+      request.target === "attribute"
+        ? await findAttributeIn(tx, context, principal, request.reference)
+        : { attribute: null, event: await findEventIn(tx, context, principal, request.reference) };
+    requireTagger(principal, found.event);
+    const tag = request.remove && typeof request.tag === "string" && !/^\d+$/.test(request.tag)
+      ? await tx.tags.byName(request.tag)
+      : await resolveTag(tx, principal, request.tag);
+    if (!tag) throw new HalflifeError("NOT_FOUND", "Invalid Tag.", { field: "tag" });
+    let changed: boolean;
+    if (found.attribute) {
+      changed = request.remove
+        ? await tx.tags.detachFromAttribute(found.attribute.id, tag.id)
+        : await tx.tags.attachToAttribute(found.attribute.id, found.event.id, tag.id, request.local);
+      if (changed && !request.local) await tx.attributes.update(found.attribute.id, { timestamp: now });
+    } else {
+      changed = request.remove ? await tx.tags.detachFromEvent(found.event.id, tag.id) : await tx.tags.attachToEvent(found.event.id, tag.id, request.local);
+    }
+    if (changed && !request.local) await touchEvent(tx, found.event.id, now);
+    return { target: request.target, targetId: found.attribute?.id ?? found.event.id, tag, changed };
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * First start: the host organisation, a site admin with an API key, and the built-in scoring
+ * taxonomies. Later starts change nothing, except that a HALFLIFE_ADMIN_KEY not yet known is added
+ * to the first site admin (so automation can always get in with the key it was given).
+ */
+import { randomUUID } from "node:crypto";
+import type { OrgRecord, UserRecord } from "../core/domain.js";
+import type { AppContext } from "./context.js";
+import { hashKey, storeKey } from "./keys.js";
+import { installBuiltinTaxonomies } from "./taxonomies.js";
+
+export interface BootstrapResult {
+  hostOrg: OrgRecord;
+  admin: UserRecord;
+  /** True on the very first start of this store. */
+  fresh: boolean;
+  /** The admin key, when this start created it (generated or from HALFLIFE_ADMIN_KEY). */
+  adminKey: string | null;
+}
+
+/** Steps later features add to the first start (default decaying models, for one). */
+export type BootstrapStep = (context: AppContext, result: BootstrapResult) => Promise<void>;
+
+export const ADMIN_EMAIL = "admin@halflife.test";
+
+export async function bootstrap(context: AppContext, options: { adminKey?: string; steps?: BootstrapStep[] } = {}): Promise<BootstrapResult> {
+  const now = context.now();
+  const result = await context.store.transaction(async (tx) => {
+    let [hostOrg] = await tx.orgs.list();
+    if (!hostOrg) hostOrg = await tx.orgs.create({ uuid: randomUUID(), name: context.settings.orgName, description: "The organisation that runs this Halflife instance.", local: true, created: now });
+    const fresh = (await tx.users.count()) === 0;
+    let admin: UserRecord;
+    let adminKey: string | null = null;
+    if (fresh) {
+      admin = await tx.users.create({ org_id: hostOrg.id, role_id: 1, email: ADMIN_EMAIL, disabled: false, created: now, last_login: null });
+      adminKey = (await storeKey(tx, admin.id, now, { ...(options.adminKey ? { key: options.adminKey } : {}), comment: "created at first start" })).key;
+    } else {
+      admin = (await tx.users.list()).find((u) => u.role_id === 1) ?? (await tx.users.list())[0]!;
+      if (options.adminKey && !(await tx.keys.principalByHash(hashKey(options.adminKey), now))) {
+        adminKey = (await storeKey(tx, admin.id, now, { key: options.adminKey, comment: "from HALFLIFE_ADMIN_KEY" })).key;
+      }
+    }
+    return { hostOrg, admin, fresh, adminKey };
+  });
+  await installBuiltinTaxonomies(context);
+  for (const step of options.steps ?? []) await step(context, result);
+  return result;
+}

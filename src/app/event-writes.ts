@@ -1,0 +1,203 @@
+/**
+ * Building and writing event trees (event, objects, attributes, tags, sightings) from MISP input.
+ * events/add and `halflife import` share this, so an imported event and a pushed one are stored the
+ * same way. Everything is validated before the first write.
+ */
+import { randomUUID } from "node:crypto";
+import { HalflifeError, invalidInput } from "../core/errors.js";
+import type { AttributeRecord, EventRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
+import { normaliseValue, toMicroseconds } from "../misp/attribute-values.js";
+import { defaultCategory, defaultToIds, isKnownType, isValidCategoryForType } from "../misp/describe-types.js";
+import type { AttributeInput, EventInput, ObjectInput } from "../misp/parse.js";
+import type { New, StoreSession } from "../store/store.js";
+import { tagsByName } from "./tags.js";
+
+/** An attribute ready to insert, with what goes with it. */
+export interface PreparedAttribute {
+  record: Omit<New<AttributeRecord>, "event_id" | "object_id">;
+  tags: Array<{ name: string; local: boolean }>;
+  sightings: NonNullable<AttributeInput["Sighting"]>;
+}
+
+/**
+ * Validates one attribute and fills MISP's defaults: the type's default category and to_ids,
+ * distribution "inherit event" (5), now as timestamp.
+ */
+export function prepareAttribute(input: AttributeInput, now: number, field: string): PreparedAttribute {
+  if (!isKnownType(input.type)) throw invalidInput(`${field}.type`, `is not a known attribute type: ${JSON.stringify(input.type)}`);
+  const category = input.category ?? defaultCategory(input.type);
+  if (!isValidCategoryForType(category, input.type)) {
+    throw invalidInput(`${field}.category`, `${JSON.stringify(category)} is not a category for type ${input.type}`);
+  }
+  const firstSeen = toMicroseconds(input.first_seen, `${field}.first_seen`);
+  const lastSeen = toMicroseconds(input.last_seen, `${field}.last_seen`);
+  if (firstSeen !== null && lastSeen !== null && lastSeen < firstSeen) throw invalidInput(`${field}.last_seen`, "is before first_seen");
+  return {
+    record: {
+      uuid: input.uuid ?? randomUUID(),
+      object_relation: input.object_relation ?? null,
+      category,
+      type: input.type,
+      value: normaliseValue(input.type, input.value, `${field}.value`),
+      to_ids: input.to_ids ?? defaultToIds(input.type),
+      comment: input.comment ?? "",
+      distribution: (input.distribution ?? 5) as AttributeRecord["distribution"],
+      sharing_group_id: input.sharing_group_id ?? 0,
+      timestamp: input.timestamp ?? now,
+      first_seen: firstSeen,
+      last_seen: lastSeen,
+      deleted: input.deleted ?? false,
+      disable_correlation: input.disable_correlation ?? false,
+    },
+    tags: (input.Tag ?? []).map((t) => ({ name: t.name, local: t.local ?? false })),
+    sightings: input.Sighting ?? [],
+  };
+}
+
+interface PreparedObject {
+  uuid: string;
+  input: ObjectInput;
+  attributes: PreparedAttribute[];
+}
+
+export interface PreparedEvent {
+  event: Omit<New<EventRecord>, "org_id" | "orgc_id" | "user_id">;
+  tags: Array<{ name: string; local: boolean }>;
+  attributes: PreparedAttribute[];
+  objects: PreparedObject[];
+}
+
+export function prepareEvent(input: EventInput, now: number): PreparedEvent {
+  const seen = new Set<string>();
+  const unique = (uuid: string, field: string) => {
+    if (seen.has(uuid)) throw invalidInput(field, `repeats the uuid ${uuid}`);
+    seen.add(uuid);
+    return uuid;
+  };
+  const attributes = (input.Attribute ?? []).map((a, i) => {
+    const prepared = prepareAttribute(a, now, `Attribute.${i}`);
+    unique(prepared.record.uuid, `Attribute.${i}.uuid`);
+    return prepared;
+  });
+  const objects = (input.Object ?? []).map((o, i) => ({
+    uuid: unique(o.uuid ?? randomUUID(), `Object.${i}.uuid`),
+    input: o,
+    attributes: (o.Attribute ?? []).map((a, j) => {
+      const prepared = prepareAttribute(a, now, `Object.${i}.Attribute.${j}`);
+      unique(prepared.record.uuid, `Object.${i}.Attribute.${j}.uuid`);
+      return prepared;
+    }),
+  }));
+  const today = new Date(now * 1000).toISOString().slice(0, 10);
+  return {
+    event: {
+      uuid: input.uuid ?? randomUUID(),
+      info: input.info,
+      date: input.date ?? today,
+      threat_level_id: input.threat_level_id ?? 4,
+      analysis: input.analysis ?? 0,
+      distribution: (input.distribution ?? 0) as EventRecord["distribution"],
+      sharing_group_id: input.sharing_group_id ?? 0,
+      published: input.published ?? false,
+      publish_timestamp: input.publish_timestamp ?? 0,
+      timestamp: input.timestamp ?? now,
+      locked: false,
+      disable_correlation: input.disable_correlation ?? false,
+      extends_uuid: input.extends_uuid ?? "",
+    },
+    tags: (input.Tag ?? []).map((t) => ({ name: t.name, local: t.local ?? false })),
+    attributes,
+    objects,
+  };
+}
+
+export interface WriteOptions {
+  principal: Principal;
+  /** The creator organisation (orgc); the principal's organisation unless importing. */
+  orgc: OrgRecord;
+  now: number;
+  /** May tags that do not exist yet be created? */
+  createTags: boolean;
+  /** Organisation for sightings that name none (imports map them by Organisation uuid/name). */
+  sightingOrg: (sighting: PreparedAttribute["sightings"][number]) => Promise<number>;
+}
+
+/** Inserts a prepared event tree. Refuses a uuid that already exists (event, object or attribute). */
+export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, options: WriteOptions): Promise<EventRecord> {
+  if (await tx.events.byUuid(prepared.event.uuid)) {
+    throw new HalflifeError("CONFLICT", "Event already exists, if you would like to edit it, use the url in the location header.", {
+      field: "uuid",
+    });
+  }
+  const allAttributes = [...prepared.attributes, ...prepared.objects.flatMap((o) => o.attributes)];
+  const taken = await tx.attributes.existingUuids(allAttributes.map((a) => a.record.uuid));
+  if (taken.size > 0) throw invalidInput("Attribute.uuid", `an attribute with uuid ${[...taken][0]} already exists`);
+
+  const event = await tx.events.insert({
+    ...prepared.event,
+    org_id: options.principal.org.id,
+    orgc_id: options.orgc.id,
+    user_id: options.principal.user.id,
+  });
+
+  const tagNames = [...prepared.tags, ...allAttributes.flatMap((a) => a.tags)].map((t) => t.name);
+  const tags = await tagsByName(tx, tagNames, options.createTags);
+  for (const link of prepared.tags) {
+    const tag = tags.get(link.name);
+    if (tag) await tx.tags.attachToEvent(event.id, tag.id, link.local);
+  }
+
+  const rows: Array<{ prepared: PreparedAttribute; objectId: number }> = prepared.attributes.map((p) => ({ prepared: p, objectId: 0 }));
+  for (const object of prepared.objects) {
+    const o = object.input;
+    const record = await tx.objects.insert({
+      uuid: object.uuid,
+      event_id: event.id,
+      name: o.name,
+      meta_category: o["meta-category"] ?? o.meta_category ?? "",
+      description: o.description ?? "",
+      template_uuid: o.template_uuid ?? "",
+      template_version: o.template_version ?? "",
+      comment: o.comment ?? "",
+      distribution: (o.distribution ?? 5) as EventRecord["distribution"],
+      sharing_group_id: o.sharing_group_id ?? 0,
+      timestamp: o.timestamp ?? options.now,
+      first_seen: toMicroseconds(o.first_seen, "Object.first_seen"),
+      last_seen: toMicroseconds(o.last_seen, "Object.last_seen"),
+      deleted: o.deleted ?? false,
+    });
+    rows.push(...object.attributes.map((p) => ({ prepared: p, objectId: record.id })));
+  }
+
+  const ids = await tx.attributes.insertMany(rows.map((r) => ({ ...r.prepared.record, event_id: event.id, object_id: r.objectId })));
+  const links: Array<{ attribute_id: number; event_id: number; tag_id: number; local: boolean }> = [];
+  const sightings: Array<New<SightingRecord>> = [];
+  for (const [i, row] of rows.entries()) {
+    for (const link of row.prepared.tags) {
+      const tag = tags.get(link.name);
+      if (tag) links.push({ attribute_id: ids[i]!, event_id: event.id, tag_id: tag.id, local: link.local });
+    }
+    for (const s of row.prepared.sightings) {
+      sightings.push({
+        uuid: s.uuid ?? randomUUID(),
+        attribute_id: ids[i]!,
+        event_id: event.id,
+        org_id: await options.sightingOrg(s),
+        date_sighting: s.date_sighting ?? options.now,
+        source: s.source ?? "",
+        type: (s.type ?? 0) as SightingType,
+      });
+    }
+  }
+  await tx.tags.attachManyToAttributes(links);
+  // A sighting already known (same uuid) is not recorded twice.
+  const knownSightings = await tx.sightings.existingUuids(sightings.map((s) => s.uuid));
+  const fresh = sightings.filter((s) => !knownSightings.has(s.uuid) && (knownSightings.add(s.uuid), true));
+  if (fresh.length) await tx.sightings.insertMany(fresh);
+  return event;
+}
+
+/** After a change to an event's content: stamp it and unpublish it, as MISP does. */
+export async function touchEvent(tx: StoreSession, eventId: number, now: number): Promise<void> {
+  await tx.events.update(eventId, { timestamp: now, published: false });
+}

@@ -1,0 +1,151 @@
+/**
+ * Event use-cases: add, view, edit, delete, publish, and the event index.
+ */
+import { HalflifeError } from "../core/errors.js";
+import type { EventRecord, EventTree, OrgRecord, Principal } from "../core/domain.js";
+import type { EventEdit, EventInput } from "../misp/parse.js";
+import type { EventListFilter, StoreSession } from "../store/store.js";
+import { viewerOf, type AppContext } from "./context.js";
+import { prepareAttribute, prepareEvent, touchEvent, writeEvent } from "./event-writes.js";
+import { requireModifyEvent, requirePermission, requirePublish } from "./permissions.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An event by id or uuid, if the principal may see it; else NOT_FOUND with MISP's message. */
+export async function findEvent(context: AppContext, principal: Principal, reference: string | number, message = "Invalid event"): Promise<EventRecord> {
+  return findEventIn(context.store, context, principal, reference, message);
+}
+
+export async function findEventIn(
+  tx: StoreSession,
+  context: AppContext,
+  principal: Principal,
+  reference: string | number,
+  message = "Invalid event",
+): Promise<EventRecord> {
+  const text = String(reference).trim();
+  let event: EventRecord | null = null;
+  if (/^\d+$/.test(text)) event = await tx.events.byId(Number(text));
+  else if (UUID.test(text)) event = await tx.events.byUuid(text.toLowerCase());
+  if (!event || !tx.events.isVisible(event, viewerOf(context, principal))) throw new HalflifeError("NOT_FOUND", message);
+  return event;
+}
+
+export async function addEvent(context: AppContext, principal: Principal, input: EventInput): Promise<EventRecord> {
+  requirePermission(principal, "perm_add", "You do not have permission to add events.");
+  const now = context.now();
+  const prepared = prepareEvent(input, now);
+  // Only a site admin or a sync user may publish on creation; others always start unpublished.
+  if (prepared.event.published && !principal.role.perm_site_admin && !principal.role.perm_publish) prepared.event.published = false;
+  if (prepared.event.published && prepared.event.publish_timestamp === 0) prepared.event.publish_timestamp = now;
+  return context.store.transaction((tx) =>
+    writeEvent(tx, prepared, {
+      principal,
+      orgc: principal.org,
+      now,
+      createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor,
+      sightingOrg: async () => principal.org.id,
+    }),
+  );
+}
+
+/**
+ * events/edit: changes only the event fields the request names; attributes in the request are
+ * added (new uuid) or updated (known uuid). The event is stamped and unpublished, unless the
+ * request publishes it.
+ */
+export async function editEvent(context: AppContext, principal: Principal, reference: string, edit: EventEdit): Promise<EventRecord> {
+  const now = context.now();
+  return context.store.transaction(async (tx) => {
+    const event = await findEventIn(tx, context, principal, reference);
+    requireModifyEvent(principal, event);
+    if (edit.timestamp !== undefined && edit.timestamp <= event.timestamp) {
+      throw new HalflifeError("CONFLICT", "Event could not be saved: Event in the request not newer than the local copy.", { field: "timestamp" });
+    }
+    const fields: Partial<EventRecord> = {};
+    for (const key of ["info", "date", "threat_level_id", "analysis", "distribution", "sharing_group_id", "disable_correlation", "extends_uuid"] as const) {
+      if (edit[key] !== undefined) (fields as Record<string, unknown>)[key] = edit[key];
+    }
+    fields.timestamp = edit.timestamp ?? now;
+    fields.published = false;
+    if (edit.published && (principal.role.perm_site_admin || principal.role.perm_publish)) {
+      fields.published = true;
+      fields.publish_timestamp = now;
+    }
+    await tx.events.update(event.id, fields);
+
+    for (const [i, attributeInput] of (edit.Attribute ?? []).entries()) {
+      const prepared = prepareAttribute(attributeInput, now, `Attribute.${i}`);
+      const existing = attributeInput.uuid ? await tx.attributes.byUuid(prepared.record.uuid) : null;
+      if (existing && existing.event_id !== event.id) throw new HalflifeError("CONFLICT", `attribute ${existing.uuid} belongs to another event`, { field: `Attribute.${i}.uuid` });
+      if (existing) {
+        const { uuid: _uuid, ...changes } = prepared.record;
+        await tx.attributes.update(existing.id, { ...changes, timestamp: attributeInput.timestamp ?? now });
+      } else {
+        await tx.attributes.insertMany([{ ...prepared.record, event_id: event.id, object_id: 0 }]);
+      }
+    }
+    return (await tx.events.byId(event.id))!;
+  });
+}
+
+export async function deleteEvent(context: AppContext, principal: Principal, reference: string): Promise<EventRecord> {
+  return context.store.transaction(async (tx) => {
+    const event = await findEventIn(tx, context, principal, reference);
+    requireModifyEvent(principal, event);
+    await tx.events.delete(event.id);
+    return event;
+  });
+}
+
+/** Publishes an event: published and publish_timestamp are set once per call. */
+export async function publishEvent(context: AppContext, principal: Principal, reference: string): Promise<EventRecord> {
+  return context.store.transaction(async (tx) => {
+    const event = await findEventIn(tx, context, principal, reference, "Invalid event.");
+    requirePublish(principal, event);
+    const now = context.now();
+    await tx.events.update(event.id, { published: true, publish_timestamp: now });
+    return { ...event, published: true, publish_timestamp: now };
+  });
+}
+
+export async function unpublishEvent(context: AppContext, principal: Principal, reference: string): Promise<EventRecord> {
+  return context.store.transaction(async (tx) => {
+    const event = await findEventIn(tx, context, principal, reference, "Invalid event.");
+    requirePublish(principal, event);
+    await tx.events.update(event.id, { published: false });
+    return { ...event, published: false };
+  });
+}
+
+export { touchEvent };
+
+/** Loads the organisations a set of records mentions. */
+export async function orgsById(tx: StoreSession, ids: Iterable<number>): Promise<Map<number, OrgRecord>> {
+  return tx.orgs.byIds([...ids]);
+}
+
+/** The event index: visible events, newest first, with the creator organisations. */
+export async function listEvents(
+  context: AppContext,
+  principal: Principal,
+  filter: EventListFilter,
+  page: { limit: number; page: number },
+): Promise<{ events: Array<{ event: EventRecord; tags: EventTree["tags"]; attributeCount: number }>; orgs: Map<number, OrgRecord>; total: number }> {
+  const viewer = viewerOf(context, principal);
+  const [events, total] = await Promise.all([
+    context.store.events.list(filter, viewer, { limit: page.limit, offset: (page.page - 1) * page.limit }),
+    context.store.events.count(filter, viewer),
+  ]);
+  const ids = events.map((e) => e.id);
+  const [tags, counts, orgs] = await Promise.all([
+    context.store.events.tags(ids),
+    context.store.events.attributeCounts(ids),
+    context.store.orgs.byIds(events.flatMap((e) => [e.org_id, e.orgc_id])),
+  ]);
+  return {
+    events: events.map((event) => ({ event, tags: tags.get(event.id) ?? [], attributeCount: counts.get(event.id) ?? 0 })),
+    orgs,
+    total,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Who may do what, in one place. Use-cases call these before they write; each throws a typed
+ * FORBIDDEN error with a message MISP clients can show.
+ */
+import { HalflifeError } from "../core/errors.js";
+import type { EventRecord, Permission, Principal } from "../core/domain.js";
+
+export function forbidden(message = "You do not have the permission to do that."): HalflifeError {
+  return new HalflifeError("FORBIDDEN", message);
+}
+
+export function requirePermission(principal: Principal, permission: Permission, message?: string): void {
+  if (principal.role.perm_site_admin) return;
+  if (!principal.role[permission]) throw forbidden(message);
+}
+
+export function requireSiteAdmin(principal: Principal): void {
+  if (!principal.role.perm_site_admin) throw forbidden("Only site administrators may do that.");
+}
+
+/**
+ * Editing an event (and its attributes): site admins; the creator organisation's users with
+ * perm_modify_org; the creating user with perm_modify.
+ */
+export function canModifyEvent(principal: Principal, event: EventRecord): boolean {
+  if (principal.role.perm_site_admin) return true;
+  if (event.orgc_id !== principal.org.id) return false;
+  return principal.role.perm_modify_org || (principal.role.perm_modify && event.user_id === principal.user.id);
+}
+
+export function requireModifyEvent(principal: Principal, event: EventRecord): void {
+  // Not MISP's exact "You do not have permission to do that." text: PyMISP would retry that as a proposal.
+  if (!canModifyEvent(principal, event)) throw forbidden("You may not change events of another organisation.");
+}
+
+/** Publishing: perm_publish, on an event the user may modify. */
+export function requirePublish(principal: Principal, event: EventRecord): void {
+  if (!principal.role.perm_site_admin && (!principal.role.perm_publish || !canModifyEvent(principal, event))) {
+    throw new HalflifeError("FORBIDDEN", "You do not have the permission to do that.", { field: "publish" });
+  }
+}
+
+/** Tagging needs perm_tagger and the right to modify the event. */
+export function requireTagger(principal: Principal, event: EventRecord): void {
+  requirePermission(principal, "perm_tagger", "You do not have permission to tag.");
+  if (!canModifyEvent(principal, event)) throw forbidden("You may not tag events of another organisation.");
+}

@@ -1,0 +1,64 @@
+/**
+ * Taxonomies: importing MISP's machinetag.json definitions, enabling them, and keeping the
+ * numerical values of existing tags in step with their taxonomy.
+ */
+import { BUILTIN_TAXONOMIES } from "../core/data/taxonomies.js";
+import { HalflifeError } from "../core/errors.js";
+import type { Principal, TaxonomyRecord } from "../core/domain.js";
+import type { Taxonomy } from "../core/taxonomy.js";
+import type { AppContext } from "./context.js";
+import { requireSiteAdmin } from "./permissions.js";
+
+export interface TaxonomyImportResult {
+  namespace: string;
+  created: boolean;
+  enabled: boolean;
+  /** Tags whose numerical value changed to follow the taxonomy. */
+  retaggedValues: number;
+}
+
+/** Imports (or updates) taxonomies in one transaction each; `enable` also enables them. */
+export async function importTaxonomies(context: AppContext, taxonomies: readonly Taxonomy[], options: { enable?: boolean } = {}): Promise<TaxonomyImportResult[]> {
+  const results: TaxonomyImportResult[] = [];
+  for (const taxonomy of taxonomies) {
+    results.push(
+      await context.store.transaction(async (tx) => {
+        const { record, created } = await tx.taxonomies.upsert(taxonomy);
+        if (options.enable) await tx.taxonomies.setEnabled(record.id, true);
+        const changed = await tx.taxonomies.syncTagValues(taxonomy.namespace);
+        return { namespace: taxonomy.namespace, created, enabled: options.enable ?? record.enabled, retaggedValues: changed.length };
+      }),
+    );
+  }
+  return results;
+}
+
+/** Installs the built-in scoring taxonomies where they are missing, enabled. Existing ones are left alone. */
+export async function installBuiltinTaxonomies(context: AppContext): Promise<void> {
+  const missing: Taxonomy[] = [];
+  for (const taxonomy of BUILTIN_TAXONOMIES) {
+    if (!(await context.store.taxonomies.byNamespace(taxonomy.namespace))) missing.push(taxonomy);
+  }
+  await importTaxonomies(context, missing, { enable: true });
+}
+
+/** taxonomies/update: re-applies the built-in definitions (site admins). */
+export async function updateBuiltinTaxonomies(context: AppContext, principal: Principal): Promise<TaxonomyImportResult[]> {
+  requireSiteAdmin(principal);
+  return importTaxonomies(context, BUILTIN_TAXONOMIES);
+}
+
+export async function findTaxonomy(context: AppContext, reference: string): Promise<TaxonomyRecord> {
+  const record = /^\d+$/.test(reference)
+    ? await context.store.taxonomies.byId(Number(reference))
+    : await context.store.taxonomies.byNamespace(reference);
+  if (!record) throw new HalflifeError("NOT_FOUND", "Invalid taxonomy.");
+  return record;
+}
+
+export async function setTaxonomyEnabled(context: AppContext, principal: Principal, reference: string, enabled: boolean): Promise<TaxonomyRecord> {
+  requireSiteAdmin(principal);
+  const record = await findTaxonomy(context, reference);
+  await context.store.transaction((tx) => tx.taxonomies.setEnabled(record.id, enabled));
+  return { ...record, enabled };
+}

@@ -1,0 +1,18 @@
+/** Every route module, in one list. */
+import type { RouteTable } from "../route-table.js";
+import type { HttpDeps } from "../server.js";
+import { attributeRoutes } from "./misp-attributes.js";
+import { coreRoutes } from "./misp-core.js";
+import { eventRoutes } from "./misp-events.js";
+import { sightingRoutes } from "./misp-sightings.js";
+import { taxonomyRoutes } from "./misp-taxonomies.js";
+import { halflifeRoutes } from "./halflife.js";
+
+export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
+  coreRoutes(table, deps);
+  eventRoutes(table, deps);
+  attributeRoutes(table, deps);
+  sightingRoutes(table, deps);
+  taxonomyRoutes(table, deps);
+  halflifeRoutes(table, deps);
+}

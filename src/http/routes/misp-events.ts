@@ -1,0 +1,201 @@
+/** Events: add, view, edit, delete, publish, alert, unpublish, index, restSearch and tags. */
+import type { Context } from "hono";
+import { addEvent, deleteEvent, editEvent, findEvent, listEvents, publishEvent, unpublishEvent } from "../../app/events.js";
+import { loadEventTree } from "../../app/event-view.js";
+import { searchEvents } from "../../app/search-events.js";
+import { changeTag } from "../../app/attributes.js";
+import type { Principal } from "../../core/domain.js";
+import { eventEdit, eventInput, mispBool, mispInt, parseWith, isObject } from "../../misp/parse.js";
+import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
+import { checkParameters, listFilter } from "../../misp/rest-search.js";
+import { HttpError, requestPath } from "../errors.js";
+import { jsonBody, urlParameters } from "../request.js";
+import type { RouteTable } from "../route-table.js";
+import type { HttpDeps } from "../server.js";
+import { commaJoined, streamResponse } from "../stream.js";
+import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
+import type { AppContext } from "../../app/context.js";
+import type { EventListFilter } from "../../store/store.js";
+import { datePoint, timePoint } from "../../misp/time-filters.js";
+
+export interface EventViewHooks {
+  /** Adds decay scores to a tree (installed by the decaying-model routes). */
+  decorate?: (context: AppContext, principal: Principal, trees: import("../../core/domain.js").EventTree[], params: Record<string, unknown>) => Promise<void>;
+}
+
+export const eventViewHooks: EventViewHooks = {};
+
+async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, reference: string | number, params: Record<string, unknown> = {}) {
+  const event = await findEvent(deps.context, principal, reference);
+  const tree = await loadEventTree(deps.context, principal, event, {
+    sightings: !flag(params.noSightings),
+    includeDeleted: flag(params.deleted),
+    eventTagsOnAttributes: false,
+  });
+  await eventViewHooks.decorate?.(deps.context, principal, [tree], params);
+  return c.json(presentEvent(tree, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
+}
+
+function eventListFilter(params: Record<string, unknown>, now: number): EventListFilter {
+  const filter: EventListFilter = {};
+  const info = params.eventinfo ?? params.searchinfo;
+  if (typeof info === "string" && info !== "") filter.info = info;
+  const published = params.published ?? params.searchpublished;
+  if (published !== undefined && published !== "" && published !== null && published !== 2 && published !== "2") {
+    filter.published = parseWith(mispBool, published, "published");
+  }
+  const ids = listFilter(params.eventid ?? params.searcheventid, "eventid").include;
+  if (ids.length) filter.ids = ids.map((id) => parseWith(mispInt, id, "eventid"));
+  const from = params.datefrom ?? params.date_from ?? params.searchDatefrom;
+  const to = params.dateuntil ?? params.date_to ?? params.searchDateuntil;
+  if (from !== undefined && from !== "") filter.dateFrom = datePoint(from, now, "datefrom");
+  if (to !== undefined && to !== "") filter.dateTo = datePoint(to, now, "dateuntil");
+  if (params.timestamp !== undefined && params.timestamp !== "") filter.timestampFrom = timePoint(params.timestamp, now, "timestamp");
+  if (params.publish_timestamp !== undefined && params.publish_timestamp !== "") {
+    filter.publishTimestampFrom = timePoint(params.publish_timestamp, now, "publish_timestamp");
+  }
+  return filter;
+}
+
+export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
+  const { context } = deps;
+  table
+    .add({
+      methods: ["POST"],
+      path: "/events/add",
+      group: "events",
+      summary: "Create an event, with its attributes, objects and tags.",
+      body: eventInput,
+      handler: async (c, principal) => {
+        const input = parseWith(eventInput, await modelBody(c, "Event"));
+        const event = await addEvent(context, principal, input);
+        return viewAnswer(c, deps, principal, event.id);
+      },
+    })
+    .add({
+      methods: ["GET", "POST"],
+      path: "/events/view/:id",
+      group: "events",
+      summary: "An event with its attributes, objects, tags and sightings (named parameters noSightings, includeDecayScore).",
+      handler: async (c, principal) => {
+        const params = c.req.method === "POST" ? { ...urlParameters(c), ...(await allParameters(c)) } : urlParameters(c);
+        return viewAnswer(c, deps, principal, pathParam(c, "id"), params);
+      },
+    })
+    .add({
+      methods: ["POST", "PUT"],
+      path: "/events/edit/:id",
+      group: "events",
+      summary: "Change the fields of an event that the request names; attributes in the request are added or updated by uuid.",
+      body: eventEdit,
+      handler: async (c, principal) => {
+        const edit = parseWith(eventEdit, await modelBody(c, "Event"));
+        const event = await editEvent(context, principal, pathParam(c, "id"), edit);
+        return viewAnswer(c, deps, principal, event.id);
+      },
+    })
+    .add({
+      methods: ["POST", "DELETE"],
+      path: "/events/delete/:id",
+      group: "events",
+      summary: "Delete an event with everything in it.",
+      handler: async (c, principal) => {
+        const event = await deleteEvent(context, principal, pathParam(c, "id"));
+        return c.json(presentSaved("Event deleted.", requestPath(c), event.id));
+      },
+    })
+    .add({
+      methods: ["POST"],
+      path: "/events/publish/:id",
+      group: "events",
+      summary: "Publish an event without e-mail alerts.",
+      handler: async (c, principal) => {
+        const event = await publishEvent(context, principal, pathParam(c, "id"));
+        return c.json(presentSaved("Event published without alerts", requestPath(c), event.id));
+      },
+    })
+    .add({
+      methods: ["POST"],
+      path: "/events/alert/:id",
+      group: "events",
+      summary: "Publish an event. Halflife does not e-mail event alerts; the event is published all the same.",
+      handler: async (c, principal) => {
+        const event = await publishEvent(context, principal, pathParam(c, "id"));
+        return c.json(presentSaved("Event published; this server sends no e-mail alerts", requestPath(c), event.id));
+      },
+    })
+    .add({
+      methods: ["POST"],
+      path: "/events/unpublish/:id",
+      group: "events",
+      summary: "Unpublish an event.",
+      handler: async (c, principal) => {
+        const event = await unpublishEvent(context, principal, pathParam(c, "id"));
+        return c.json(presentSaved("Event unpublished.", requestPath(c), event.id));
+      },
+    })
+    .add({
+      methods: ["GET", "POST"],
+      path: "/events/index",
+      group: "events",
+      summary: "Visible events, newest first (filters: eventinfo, published, eventid, datefrom, dateuntil, timestamp; page, limit).",
+      handler: async (c, principal) => {
+        const params = await allParameters(c);
+        const limit = params.limit === undefined || params.limit === "" ? 50_000 : parseWith(mispInt, params.limit, "limit");
+        const page = params.page === undefined || params.page === "" ? 1 : parseWith(mispInt, params.page, "page");
+        if (limit < 1 || page < 1) throw new HttpError(400, "page and limit must be at least 1");
+        const result = await listEvents(context, principal, eventListFilter(params, context.now()), { limit, page });
+        c.header("X-Result-Count", String(result.total));
+        return c.json(result.events.map((e) => presentEventIndexRow(e.event, e.tags, e.attributeCount, result.orgs)));
+      },
+    })
+    .add({
+      methods: ["GET", "POST"],
+      path: "/events/restSearch",
+      group: "events",
+      summary: "Search events (returnFormat json): event filters, plus attribute filters that an event must match.",
+      handler: async (c, principal) => {
+        const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
+        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall"]);
+        if (params.returnFormat !== undefined && params.returnFormat !== "json") {
+          throw new HttpError(400, "events/restSearch answers returnFormat json only; use attributes/restSearch for csv and text");
+        }
+        const result = await searchEvents(context, principal, params);
+        const withScores = flag(params.includeScoresOnEvent);
+        async function* chunks(): AsyncIterable<string[]> {
+          for await (const trees of result.pages) {
+            await eventViewHooks.decorate?.(context, principal, trees, params);
+            yield trees.map((tree) => JSON.stringify(presentEvent(tree, { includeScoresOnEvent: withScores })));
+          }
+        }
+        const headers: Record<string, string> = { "X-Result-Count": String(result.total) };
+        if (ignored.length) headers["X-Halflife-Ignored-Parameters"] = ignored.join(",");
+        return streamResponse(c, { head: '{"response":[', chunks: commaJoined(chunks()), tail: "]}", contentType: "application/json", headers });
+      },
+    });
+
+  for (const remove of [false, true]) {
+    const action = remove ? "removeTag" : "addTag";
+    table.add({
+      methods: ["POST"],
+      path: `/events/${action}/:id?/:tag?`,
+      group: "events",
+      summary: remove ? "Remove a tag from an event." : "Tag an event (by tag id or name; local tags with local: 1).",
+      handler: async (c, principal) => {
+        const body = await allParameters(c);
+        const reference = c.req.param("id") ?? body.event ?? body.id;
+        const tag = c.req.param("tag") ?? body.tag;
+        if (reference === undefined || tag === undefined) throw new HttpError(400, "Name the event and the tag.");
+        const change = await changeTag(context, principal, {
+          target: "event",
+          reference: String(reference),
+          tag: typeof tag === "number" ? tag : String(tag),
+          local: flag(body.local),
+          remove,
+        });
+        const name = remove ? "Tag removed." : change.changed ? "Tag added." : "Tag is already attached to this event.";
+        return c.json({ saved: true, success: name, check_publish: true, name, message: name, url: requestPath(c) });
+      },
+    });
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The HTTP application: MISP-compatible routes, Halflife's own routes, and the web UI's files.
+ * `createHttpApp` builds it without listening, so tests can call `app.request()` in process;
+ * `listen` serves it on a port.
+ */
+import { serve, type ServerType } from "@hono/node-server";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppContext } from "../app/context.js";
+import { errorResponse, HttpError, type ErrorLogger } from "./errors.js";
+import { principalOf, type SessionResolver } from "./auth.js";
+import type { Metrics } from "./metrics.js";
+import { routingPath } from "./request.js";
+import { RouteTable } from "./route-table.js";
+import { mispRoutes } from "./routes/index.js";
+
+export interface HttpDeps {
+  context: AppContext;
+  /** Largest request body, in bytes. */
+  bodyLimit: number;
+  log: ErrorLogger & { info(details: Record<string, unknown>, message: string): void };
+  metrics: Metrics;
+  version: string;
+  sessions?: SessionResolver;
+  /** Extra routes (the UI's session routes, sweeps...), added by main.ts. */
+  extraRoutes?: (table: RouteTable) => void;
+  /** Serves the web UI's static files for paths no route claims. */
+  staticFiles?: (c: Context) => Promise<Response | null>;
+}
+
+export function createHttpApp(deps: HttpDeps): { app: Hono; table: RouteTable } {
+  const table = new RouteTable();
+  mispRoutes(table, deps);
+  deps.extraRoutes?.(table);
+
+  const app = new Hono({ getPath: (request) => routingPath(new URL(request.url).pathname) });
+  app.onError((error, c) => errorResponse(c, error, deps.log));
+  app.notFound(async (c) => {
+    const file = await deps.staticFiles?.(c);
+    return file ?? errorResponse(c, new HttpError(404, "Not Found"));
+  });
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath === "/*" ? "unmatched" : c.req.routePath;
+    deps.metrics.observeRequest(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
+  });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: deps.bodyLimit,
+      onError: (c) => errorResponse(c, new HttpError(413, `The request body is larger than ${deps.bodyLimit} bytes.`)),
+    }),
+  );
+
+  for (const spec of table.routes) {
+    app.on(spec.methods, spec.path, async (c) => {
+      if (spec.auth === false) return spec.open ? spec.open(c) : spec.handler(c, undefined as never);
+      const principal = await principalOf(c, deps.context, deps.sessions);
+      return spec.handler(c, principal);
+    });
+  }
+  return { app, table };
+}
+
+export function listen(app: Hono, host: string, port: number): Promise<{ server: ServerType; url: string }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+      const shownHost = host.includes(":") ? `[${host}]` : host;
+      resolve({ server, url: `http://${shownHost}:${info.port}` });
+    });
+    server.once("error", reject);
+  });
+}

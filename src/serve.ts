@@ -1,0 +1,77 @@
+/**
+ * `halflife serve`: bootstraps the store, optionally loads the demo, and serves the API and UI.
+ * Part of the composition root: it wires the HTTP edge to the application.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import pino from "pino";
+import { bootstrap } from "./app/bootstrap.js";
+import { instanceViewer } from "./app/context.js";
+import { loadDemo } from "./app/demo.js";
+import type { CliContext } from "./cli/context.js";
+import type { Config } from "./config/schema.js";
+import { openApp } from "./compose.js";
+import { createHttpApp, listen } from "./http/server.js";
+import { createMetrics } from "./http/metrics.js";
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+export function registerServe(getConfig: (overrides?: Record<string, unknown>) => Config) {
+  return (program: Command, cli: CliContext): void => {
+    program
+      .command("serve")
+      .description("Serve the MISP-compatible API and the web UI")
+      .option("--demo", "load demo data on first start (an empty store only)")
+      .option("--host <host>", "interface to listen on (HALFLIFE_HOST)")
+      .option("--port <port>", "port to listen on (HALFLIFE_PORT; 0 picks a free one)")
+      .addHelpText(
+        "after",
+        `
+Examples:
+  halflife serve                      # ./data/halflife.db on 127.0.0.1:8080
+  halflife serve --demo --port 9000   # with demo data on first start
+  DATABASE_URL=postgres://halflife@db/halflife halflife serve --host 0.0.0.0`,
+      )
+      .action(async (options: { demo?: boolean; host?: string; port?: string }) => {
+        const config = getConfig({
+          ...(options.host !== undefined ? { HALFLIFE_HOST: options.host } : {}),
+          ...(options.port !== undefined ? { HALFLIFE_PORT: options.port } : {}),
+        });
+        const log = pino({ level: config.HALFLIFE_LOG_LEVEL }, pino.destination(2));
+        const app = await openApp(config, await cli.formulas(), cli.now);
+        const { context } = app;
+        const started = await bootstrap(context, { ...(config.HALFLIFE_ADMIN_KEY ? { adminKey: config.HALFLIFE_ADMIN_KEY } : {}) });
+        await app.refreshHostOrg();
+
+        let demoNote = "";
+        if ((options.demo || config.HALFLIFE_DEMO) && (await context.store.events.count({}, instanceViewer(context))) === 0) {
+          const admin = (await context.store.keys.principalForUser(started.admin.id))!;
+          const demo = await loadDemo(context, admin);
+          demoNote = `Demo data: ${demo.events} events, ${demo.attributes} attributes, ${demo.sightings} sightings; partner analyst key ${demo.partnerKey}`;
+        }
+
+        const metrics = createMetrics();
+        const { app: http } = createHttpApp({ context, bodyLimit: config.HALFLIFE_BODY_LIMIT, log, metrics, version: VERSION });
+        const { server, url } = await listen(http, config.HALFLIFE_HOST, config.HALFLIFE_PORT);
+
+        const lines = [`Halflife ${VERSION} is listening on ${url}/`, `Store: ${context.store.dialectName === "postgres" ? "PostgreSQL" : config.HALFLIFE_DB}`];
+        if (started.adminKey) lines.push(`Admin key (${started.admin.email}): ${started.adminKey}   <- shown once; keep it safe`);
+        else lines.push(`Admin: ${started.admin.email} (use your existing key, or \`halflife user key ${started.admin.email}\` for a new one)`);
+        if (demoNote) lines.push(demoNote);
+        cli.stdout.write(`${lines.join("\n")}\n`);
+        log.info({ url }, "listening");
+
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            log.info("shutting down");
+            server.close(() => resolve());
+            // Streaming clients must not keep the process alive forever.
+            setTimeout(() => resolve(), 5_000).unref();
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await app.close();
+      });
+  };
+}

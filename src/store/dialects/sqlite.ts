@@ -1,0 +1,32 @@
+/** SQLite through better-sqlite3: one file, WAL, and pragmas for a server's workload. */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { Database } from "../schema.js";
+import type { Dialect } from "./dialect.js";
+
+export function openSqlite(file: string): { db: Kysely<Database>; dialect: Dialect; raw: SqliteDatabase.Database } {
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const raw = new SqliteDatabase(file);
+  raw.pragma("journal_mode = WAL");
+  raw.pragma("synchronous = NORMAL");
+  raw.pragma("foreign_keys = ON");
+  // Other processes (a CLI sweep next to the server) wait for the write lock instead of failing.
+  raw.pragma("busy_timeout = 15000");
+  raw.pragma("cache_size = -131072");
+  raw.pragma("temp_store = MEMORY");
+  raw.pragma("mmap_size = 1073741824");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const dialect: Dialect = {
+    name: "sqlite",
+    addIdColumn: (table) => table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
+    afterExplicitIds: async () => {},
+    caseInsensitiveLike: "like",
+    maxParameters: 32_000,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+  return { db, dialect, raw };
+}

@@ -1,0 +1,23 @@
+/**
+ * Runs the schema migrations at start-up. Forward-only: a migration is never edited once shipped;
+ * changes come as new migrations, appended to this list.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import type { Dialect } from "../dialects/dialect.js";
+import * as initial from "./0001-initial.js";
+
+type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+
+const STEPS: Array<[string, Step]> = [["0001-initial", initial]];
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: async () =>
+      Object.fromEntries(STEPS.map(([name, step]): [string, Migration] => [name, { up: (database) => step.up(database, dialect) }])),
+  };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "?";
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

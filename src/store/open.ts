@@ -1,0 +1,25 @@
+/**
+ * Opens the store named by the configuration: PostgreSQL when a postgres:// URL is given, else the
+ * SQLite file. Runs the migrations before anything else touches the database.
+ */
+import { openPostgres } from "./dialects/postgres.js";
+import { openSqlite } from "./dialects/sqlite.js";
+import { kyselyStore } from "./kysely-store.js";
+import { migrate } from "./migrations/index.js";
+import type { Store } from "./store.js";
+
+export interface StoreLocation {
+  sqliteFile?: string;
+  postgresUrl?: string;
+}
+
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const { db, dialect } = location.postgresUrl ? openPostgres(location.postgresUrl) : openSqlite(location.sqliteFile ?? "./data/halflife.db");
+  try {
+    await migrate(db as never, dialect);
+  } catch (error) {
+    await dialect.close();
+    throw error;
+  }
+  return kyselyStore(db, dialect);
+}

@@ -1,0 +1,216 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from "kysely";
+import type { AttributeRecord, TagLinkRecord } from "../../core/domain.js";
+import type { Dialect } from "../dialects/dialect.js";
+import { flags, toAttribute, toTag } from "../rows.js";
+import type { Database } from "../schema.js";
+import type { AttributeFilter, AttributesPort, New, Viewer } from "../store.js";
+import { attributeVisible, isAttributeVisible } from "../visibility.js";
+import { chunks, likePattern, type Db } from "./common.js";
+
+type Scope = ExpressionBuilder<Database & { a: Database["attributes"]; e: Database["events"] }, "a" | "e">;
+
+/** MISP splits the values of composite types ("domain|ip") into value1 and value2. */
+export function splitValue(type: string, value: string): { value1: string; value2: string } {
+  if (type.includes("|")) {
+    const bar = value.indexOf("|");
+    if (bar >= 0) return { value1: value.slice(0, bar), value2: value.slice(bar + 1) };
+  }
+  return { value1: value, value2: "" };
+}
+
+function valueCondition(eb: Scope, value: string, dialect: Dialect): Expression<SqlBool> {
+  if (value.includes("%")) {
+    const pattern = likePattern(value);
+    return eb.or([
+      eb("a.value1", dialect.caseInsensitiveLike, pattern),
+      eb("a.value2", dialect.caseInsensitiveLike, pattern),
+      eb("a.value", dialect.caseInsensitiveLike, pattern),
+    ]);
+  }
+  const bar = value.indexOf("|");
+  if (bar >= 0) {
+    return eb.or([eb("a.value1", "=", value), eb.and([eb("a.value1", "=", value.slice(0, bar)), eb("a.value2", "=", value.slice(bar + 1))])]);
+  }
+  return eb.or([eb("a.value1", "=", value), eb("a.value2", "=", value)]);
+}
+
+const nonEmpty = <T>(list: T[], none: T): T[] => (list.length ? list : [none]);
+
+function tagged(eb: Scope, tagIds: number[]): Expression<SqlBool> {
+  const ids = nonEmpty(tagIds, -1);
+  return eb.or([
+    eb.exists(eb.selectFrom("attribute_tags as at").select(sql`1`.as("one")).whereRef("at.attribute_id", "=", "a.id").where("at.tag_id", "in", ids)),
+    eb.exists(eb.selectFrom("event_tags as et").select(sql`1`.as("one")).whereRef("et.event_id", "=", "a.event_id").where("et.tag_id", "in", ids)),
+  ]);
+}
+
+export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewer, dialect: Dialect): Expression<SqlBool> {
+  const all: Expression<SqlBool>[] = [attributeVisible(eb, viewer)];
+  if (f.deleted === undefined || f.deleted === false) all.push(eb("a.deleted", "=", 0));
+  else if (f.deleted === true) all.push(eb("a.deleted", "=", 1));
+  if (f.ids) all.push(eb("a.id", "in", nonEmpty(f.ids, -1)));
+  if (f.uuids) all.push(eb("a.uuid", "in", nonEmpty(f.uuids, "")));
+  if (f.anyUuids) all.push(eb.or([eb("a.uuid", "in", nonEmpty(f.anyUuids, "")), eb("e.uuid", "in", nonEmpty(f.anyUuids, ""))]));
+  if (f.eventIds) all.push(eb("a.event_id", "in", nonEmpty(f.eventIds, -1)));
+  if (f.eventUuids) all.push(eb("e.uuid", "in", nonEmpty(f.eventUuids, "")));
+  if (f.values?.length) all.push(eb.or(f.values.map((v) => valueCondition(eb, v, dialect))));
+  for (const v of f.notValues ?? []) all.push(eb.not(valueCondition(eb, v, dialect)));
+  if (f.types) all.push(eb("a.type", "in", nonEmpty(f.types, "")));
+  if (f.notTypes?.length) all.push(eb("a.type", "not in", f.notTypes));
+  if (f.categories) all.push(eb("a.category", "in", nonEmpty(f.categories, "")));
+  if (f.notCategories?.length) all.push(eb("a.category", "not in", f.notCategories));
+  for (const group of f.tagIdGroups ?? []) all.push(tagged(eb, group));
+  if (f.notTagIds?.length) all.push(eb.not(tagged(eb, f.notTagIds)));
+  if (f.toIds !== undefined) all.push(eb("a.to_ids", "=", f.toIds ? 1 : 0));
+  if (f.published !== undefined) all.push(eb("e.published", "=", f.published ? 1 : 0));
+  if (f.timestampFrom !== undefined) all.push(eb("a.timestamp", ">=", f.timestampFrom));
+  if (f.timestampTo !== undefined) all.push(eb("a.timestamp", "<=", f.timestampTo));
+  if (f.eventTimestampFrom !== undefined) all.push(eb("e.timestamp", ">=", f.eventTimestampFrom));
+  if (f.eventTimestampTo !== undefined) all.push(eb("e.timestamp", "<=", f.eventTimestampTo));
+  if (f.publishTimestampFrom !== undefined) all.push(eb("e.publish_timestamp", ">=", f.publishTimestampFrom));
+  if (f.publishTimestampTo !== undefined) all.push(eb("e.publish_timestamp", "<=", f.publishTimestampTo));
+  if (f.dateFrom !== undefined) all.push(eb("e.date", ">=", f.dateFrom));
+  if (f.dateTo !== undefined) all.push(eb("e.date", "<=", f.dateTo));
+  if (f.orgIds) all.push(eb("e.orgc_id", "in", nonEmpty(f.orgIds, -1)));
+  if (f.notOrgIds?.length) all.push(eb("e.orgc_id", "not in", f.notOrgIds));
+  if (f.objectRelations) all.push(eb("a.object_relation", "in", nonEmpty(f.objectRelations, "")));
+  if (f.eventInfo !== undefined) all.push(eb("e.info", dialect.caseInsensitiveLike, likePattern(f.eventInfo)));
+  if (f.comment !== undefined) all.push(eb("a.comment", dialect.caseInsensitiveLike, likePattern(f.comment)));
+  if (f.firstSeenFrom !== undefined) all.push(eb("a.first_seen", ">=", f.firstSeenFrom));
+  if (f.lastSeenTo !== undefined) all.push(eb("a.last_seen", "<=", f.lastSeenTo));
+  if (f.threatLevelIds) all.push(eb("e.threat_level_id", "in", nonEmpty(f.threatLevelIds, -1)));
+  return eb.and(all);
+}
+
+function insertRow(attribute: New<AttributeRecord>) {
+  return { ...flags(attribute), ...splitValue(attribute.type, attribute.value) };
+}
+
+export function attributesRepo(db: Db, dialect: Dialect): AttributesPort {
+  return {
+    async insert(attribute) {
+      return toAttribute(await db.insertInto("attributes").values(insertRow(attribute)).returningAll().executeTakeFirstOrThrow());
+    },
+    async insertMany(attributes) {
+      const idByUuid = new Map<string, number>();
+      // 20 columns a row: stay well inside both databases' parameter limits.
+      for (const part of chunks(attributes, Math.floor(dialect.maxParameters / 24))) {
+        if (part.length === 0) continue;
+        const rows = await db.insertInto("attributes").values(part.map(insertRow)).returning(["id", "uuid"]).execute();
+        for (const row of rows) idByUuid.set(row.uuid, row.id);
+      }
+      return attributes.map((a) => idByUuid.get(a.uuid)!);
+    },
+    async byId(id) {
+      const row = await db.selectFrom("attributes").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toAttribute(row) : null;
+    },
+    async byIds(ids) {
+      const out = new Map<number, AttributeRecord>();
+      for (const part of chunks([...new Set(ids)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("attributes").selectAll().where("id", "in", part).execute()) out.set(row.id, toAttribute(row));
+      }
+      return out;
+    },
+    async byUuid(uuid) {
+      const row = await db.selectFrom("attributes").selectAll().where("uuid", "=", uuid).executeTakeFirst();
+      return row ? toAttribute(row) : null;
+    },
+    async existingUuids(uuids) {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(uuids)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("attributes").select("uuid").where("uuid", "in", part).execute()) out.add(row.uuid);
+      }
+      return out;
+    },
+    async update(id, fields) {
+      if (Object.keys(fields).length === 0) return;
+      const row = flags(fields) as Record<string, unknown>;
+      if (fields.value !== undefined || fields.type !== undefined) {
+        const current = await db.selectFrom("attributes").select(["type", "value"]).where("id", "=", id).executeTakeFirstOrThrow();
+        Object.assign(row, splitValue(fields.type ?? current.type, fields.value ?? current.value));
+      }
+      await db.updateTable("attributes").set(row).where("id", "=", id).execute();
+    },
+    async delete(id) {
+      await db.deleteFrom("sightings").where("attribute_id", "=", id).execute();
+      await db.deleteFrom("attribute_tags").where("attribute_id", "=", id).execute();
+      await db.deleteFrom("attributes").where("id", "=", id).execute();
+    },
+    async byEvents(eventIds, options = {}) {
+      const out: AttributeRecord[] = [];
+      for (const part of chunks([...new Set(eventIds)])) {
+        if (part.length === 0) continue;
+        let query = db.selectFrom("attributes").selectAll().where("event_id", "in", part).orderBy("id");
+        if (!options.includeDeleted) query = query.where("deleted", "=", 0);
+        out.push(...(await query.execute()).map(toAttribute));
+      }
+      return out;
+    },
+    async search(filter, viewer, page) {
+      let query = db
+        .selectFrom("attributes as a")
+        .innerJoin("events as e", "e.id", "a.event_id")
+        .selectAll("a")
+        .where((eb) => attributeConditions(eb, filter, viewer, dialect))
+        .orderBy("a.id")
+        .limit(page.limit);
+      if (page.afterId !== undefined) query = query.where("a.id", ">", page.afterId);
+      if (page.offset) query = query.offset(page.offset);
+      return (await query.execute()).map(toAttribute);
+    },
+    async count(filter, viewer) {
+      const row = await db
+        .selectFrom("attributes as a")
+        .innerJoin("events as e", "e.id", "a.event_id")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where((eb) => attributeConditions(eb, filter, viewer, dialect))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async eventIdsMatching(filter, viewer) {
+      const rows = await db
+        .selectFrom("attributes as a")
+        .innerJoin("events as e", "e.id", "a.event_id")
+        .select("a.event_id")
+        .distinct()
+        .where((eb) => attributeConditions(eb, filter, viewer, dialect))
+        .execute();
+      return rows.map((r) => r.event_id);
+    },
+    async byValues(values, viewer) {
+      if (values.length === 0) return [];
+      const rows = await db
+        .selectFrom("attributes as a")
+        .innerJoin("events as e", "e.id", "a.event_id")
+        .selectAll("a")
+        .where((eb) => attributeConditions(eb, { values: [...values].filter((v) => !v.includes("%")) }, viewer, dialect))
+        .orderBy("a.id")
+        .execute();
+      return rows.map(toAttribute);
+    },
+    async tags(attributeIds) {
+      const out = new Map<number, TagLinkRecord[]>();
+      for (const part of chunks([...new Set(attributeIds)])) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .selectFrom("attribute_tags as at")
+          .innerJoin("tags as t", "t.id", "at.tag_id")
+          .selectAll("t")
+          .select(["at.attribute_id", "at.local as link_local"])
+          .where("at.attribute_id", "in", part)
+          .orderBy("at.id")
+          .execute();
+        for (const { attribute_id, link_local, ...tag } of rows) {
+          const list = out.get(attribute_id) ?? [];
+          list.push({ tag: toTag(tag), local: link_local === 1 });
+          out.set(attribute_id, list);
+        }
+      }
+      return out;
+    },
+    isVisible: isAttributeVisible,
+  };
+}

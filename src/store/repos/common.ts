@@ -1,0 +1,17 @@
+/** Helpers shared by the repositories. */
+import type { Kysely } from "kysely";
+import type { Database } from "../schema.js";
+
+export type Db = Kysely<Database>;
+
+/** Splits a long id list so that no statement exceeds the database's parameter limit. */
+export function chunks<T>(items: readonly T[], size = 5_000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A LIKE pattern's own wildcards escaped, with MISP's `%` kept as the only wildcard. */
+export function likePattern(value: string): string {
+  return value.replace(/[\\_]/g, (c) => `\\${c}`);
+}

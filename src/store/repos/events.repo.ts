@@ -1,0 +1,140 @@
+import { sql, type ExpressionBuilder } from "kysely";
+import type { EventRecord, TagLinkRecord } from "../../core/domain.js";
+import { flags, toEvent, toTag } from "../rows.js";
+import type { Database } from "../schema.js";
+import type { EventListFilter, EventsPort, Viewer } from "../store.js";
+import { eventVisible, isEventVisible } from "../visibility.js";
+import { chunks, likePattern, type Db } from "./common.js";
+import type { Dialect } from "../dialects/dialect.js";
+
+type EventScope = ExpressionBuilder<Database & { e: Database["events"] }, "e">;
+
+function conditions(eb: EventScope, filter: EventListFilter, viewer: Viewer, dialect: Dialect) {
+  const all = [eventVisible(eb, viewer)];
+  if (filter.info !== undefined) all.push(eb("e.info", dialect.caseInsensitiveLike, `%${likePattern(filter.info)}%`));
+  if (filter.orgcIds) all.push(eb("e.orgc_id", "in", filter.orgcIds.length ? filter.orgcIds : [-1]));
+  if (filter.published !== undefined) all.push(eb("e.published", "=", filter.published ? 1 : 0));
+  if (filter.timestampFrom !== undefined) all.push(eb("e.timestamp", ">=", filter.timestampFrom));
+  if (filter.timestampTo !== undefined) all.push(eb("e.timestamp", "<=", filter.timestampTo));
+  if (filter.publishTimestampFrom !== undefined) all.push(eb("e.publish_timestamp", ">=", filter.publishTimestampFrom));
+  if (filter.publishTimestampTo !== undefined) all.push(eb("e.publish_timestamp", "<=", filter.publishTimestampTo));
+  if (filter.dateFrom !== undefined) all.push(eb("e.date", ">=", filter.dateFrom));
+  if (filter.dateTo !== undefined) all.push(eb("e.date", "<=", filter.dateTo));
+  if (filter.ids) all.push(eb("e.id", "in", filter.ids.length ? filter.ids : [-1]));
+  if (filter.uuids) all.push(eb("e.uuid", "in", filter.uuids.length ? filter.uuids : [""]));
+  if (filter.threatLevelIds) all.push(eb("e.threat_level_id", "in", filter.threatLevelIds.length ? filter.threatLevelIds : [-1]));
+  for (const group of filter.withTagIds ?? []) {
+    all.push(
+      eb.exists(
+        eb
+          .selectFrom("event_tags as et")
+          .select(sql`1`.as("one"))
+          .whereRef("et.event_id", "=", "e.id")
+          .where("et.tag_id", "in", group.length ? group : [-1]),
+      ),
+    );
+  }
+  if (filter.withoutTagIds?.length) {
+    all.push(
+      eb.not(
+        eb.exists(
+          eb.selectFrom("event_tags as et").select(sql`1`.as("one")).whereRef("et.event_id", "=", "e.id").where("et.tag_id", "in", filter.withoutTagIds),
+        ),
+      ),
+    );
+  }
+  return eb.and(all);
+}
+
+export function eventsRepo(db: Db, dialect: Dialect): EventsPort {
+  return {
+    async insert(event) {
+      return toEvent(await db.insertInto("events").values(flags(event)).returningAll().executeTakeFirstOrThrow());
+    },
+    async byId(id) {
+      const row = await db.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toEvent(row) : null;
+    },
+    async byIds(ids) {
+      const out = new Map<number, EventRecord>();
+      for (const part of chunks([...new Set(ids)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("events").selectAll().where("id", "in", part).execute()) out.set(row.id, toEvent(row));
+      }
+      return out;
+    },
+    async byUuid(uuid) {
+      const row = await db.selectFrom("events").selectAll().where("uuid", "=", uuid).executeTakeFirst();
+      return row ? toEvent(row) : null;
+    },
+    async update(id, fields) {
+      if (Object.keys(fields).length === 0) return;
+      await db.updateTable("events").set(flags(fields)).where("id", "=", id).execute();
+    },
+    async delete(id) {
+      // Sightings and attribute tags reference attributes; cascades remove them with the attributes.
+      await db.deleteFrom("sightings").where("event_id", "=", id).execute();
+      await db.deleteFrom("attribute_tags").where("event_id", "=", id).execute();
+      await db.deleteFrom("attributes").where("event_id", "=", id).execute();
+      await db.deleteFrom("objects").where("event_id", "=", id).execute();
+      await db.deleteFrom("event_tags").where("event_id", "=", id).execute();
+      await db.deleteFrom("events").where("id", "=", id).execute();
+    },
+    async list(filter, viewer, page) {
+      const rows = await db
+        .selectFrom("events as e")
+        .selectAll("e")
+        .where((eb) => conditions(eb, filter, viewer, dialect))
+        .orderBy("e.timestamp", "desc")
+        .orderBy("e.id", "desc")
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute();
+      return rows.map(toEvent);
+    },
+    async count(filter, viewer) {
+      const row = await db
+        .selectFrom("events as e")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where((eb) => conditions(eb, filter, viewer, dialect))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    isVisible: isEventVisible,
+    async tags(eventIds) {
+      const out = new Map<number, TagLinkRecord[]>();
+      for (const part of chunks([...new Set(eventIds)])) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .selectFrom("event_tags as et")
+          .innerJoin("tags as t", "t.id", "et.tag_id")
+          .selectAll("t")
+          .select(["et.event_id", "et.local as link_local"])
+          .where("et.event_id", "in", part)
+          .orderBy("et.id")
+          .execute();
+        for (const { event_id, link_local, ...tag } of rows) {
+          const list = out.get(event_id) ?? [];
+          list.push({ tag: toTag(tag), local: link_local === 1 });
+          out.set(event_id, list);
+        }
+      }
+      return out;
+    },
+    async attributeCounts(eventIds) {
+      const out = new Map<number, number>();
+      for (const part of chunks([...new Set(eventIds)])) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .selectFrom("attributes")
+          .select(["event_id", (eb) => eb.fn.countAll<number>().as("n")])
+          .where("event_id", "in", part)
+          .where("deleted", "=", 0)
+          .groupBy("event_id")
+          .execute();
+        for (const row of rows) out.set(row.event_id, Number(row.n));
+      }
+      return out;
+    },
+  };
+}

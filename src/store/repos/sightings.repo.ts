@@ -1,0 +1,82 @@
+import type { SightingRecord } from "../../core/domain.js";
+import { toSighting } from "../rows.js";
+import type { SightingFilter, SightingsPort } from "../store.js";
+import { sightingVisible } from "../visibility.js";
+import { chunks, type Db } from "./common.js";
+
+export function sightingsRepo(db: Db): SightingsPort {
+  return {
+    async insertMany(sightings) {
+      const out: SightingRecord[] = [];
+      for (const part of chunks(sightings, 2_000)) {
+        if (part.length === 0) continue;
+        out.push(...(await db.insertInto("sightings").values(part).returningAll().execute()).map(toSighting));
+      }
+      return out;
+    },
+    async byId(id) {
+      const row = await db.selectFrom("sightings").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toSighting(row) : null;
+    },
+    async byUuid(uuid) {
+      const row = await db.selectFrom("sightings").selectAll().where("uuid", "=", uuid).executeTakeFirst();
+      return row ? toSighting(row) : null;
+    },
+    async existingUuids(uuids) {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(uuids)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("sightings").select("uuid").where("uuid", "in", part).execute()) out.add(row.uuid);
+      }
+      return out;
+    },
+    async delete(id) {
+      await db.deleteFrom("sightings").where("id", "=", id).execute();
+    },
+    async deleteExpirations(attributeId, orgId) {
+      await db.deleteFrom("sightings").where("attribute_id", "=", attributeId).where("org_id", "=", orgId).where("type", "=", 2).execute();
+    },
+    async list(filter: SightingFilter, viewer, page) {
+      let query = db
+        .selectFrom("sightings as s")
+        .innerJoin("events as e", "e.id", "s.event_id")
+        .selectAll("s")
+        .where((eb) => sightingVisible(eb, viewer))
+        .orderBy("s.date_sighting")
+        .orderBy("s.id");
+      if (filter.attributeIds) query = query.where("s.attribute_id", "in", filter.attributeIds.length ? filter.attributeIds : [-1]);
+      if (filter.eventIds) query = query.where("s.event_id", "in", filter.eventIds.length ? filter.eventIds : [-1]);
+      if (filter.ids) query = query.where("s.id", "in", filter.ids.length ? filter.ids : [-1]);
+      if (filter.uuids) query = query.where("s.uuid", "in", filter.uuids.length ? filter.uuids : [""]);
+      if (filter.types) query = query.where("s.type", "in", filter.types.length ? filter.types : [-1]);
+      if (filter.from !== undefined) query = query.where("s.date_sighting", ">=", filter.from);
+      if (filter.to !== undefined) query = query.where("s.date_sighting", "<=", filter.to);
+      if (filter.orgIds) query = query.where("s.org_id", "in", filter.orgIds.length ? filter.orgIds : [-1]);
+      if (filter.notOrgIds?.length) query = query.where("s.org_id", "not in", filter.notOrgIds);
+      if (filter.source !== undefined) query = query.where("s.source", "=", filter.source);
+      if (page) query = query.limit(page.limit).offset(page.offset);
+      return (await query.execute()).map(toSighting);
+    },
+    async forAttributes(attributeIds, viewer) {
+      const out = new Map<number, SightingRecord[]>();
+      for (const part of chunks([...new Set(attributeIds)])) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .selectFrom("sightings as s")
+          .innerJoin("events as e", "e.id", "s.event_id")
+          .selectAll("s")
+          .where("s.attribute_id", "in", part)
+          .where((eb) => sightingVisible(eb, viewer))
+          .orderBy("s.date_sighting")
+          .orderBy("s.id")
+          .execute();
+        for (const row of rows) {
+          const list = out.get(row.attribute_id) ?? [];
+          list.push(toSighting(row));
+          out.set(row.attribute_id, list);
+        }
+      }
+      return out;
+    },
+  };
+}

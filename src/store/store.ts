@@ -1,0 +1,261 @@
+/**
+ * The store's ports: the operations use-cases need, and nothing more. Use-cases import only this
+ * file; src/store/kysely-store.ts implements it over SQLite or PostgreSQL.
+ *
+ * Every write a use-case makes happens inside `store.transaction(...)`, so a failure leaves nothing
+ * half-written.
+ */
+import type {
+  ApiKeyRecord,
+  AttributeRecord,
+  EventRecord,
+  ObjectRecord,
+  OrgRecord,
+  Principal,
+  RoleRecord,
+  SightingRecord,
+  TagLinkRecord,
+  TagRecord,
+  TaxonomyRecord,
+  UserRecord,
+} from "../core/domain.js";
+import type { Taxonomy } from "../core/taxonomy.js";
+
+/** Who is reading, for MISP's visibility rules (distribution, sighting policy). */
+export interface Viewer {
+  orgId: number;
+  siteAdmin: boolean;
+  /** MISP's Plugin.Sightings_policy: 0 event owner, 1 reporters, 2 everyone, 3 host organisation. */
+  sightingsPolicy: 0 | 1 | 2 | 3;
+  hostOrgId: number;
+}
+
+export type New<T extends { id: number }> = Omit<T, "id">;
+
+export interface OrgsPort {
+  create(org: New<OrgRecord>): Promise<OrgRecord>;
+  byId(id: number): Promise<OrgRecord | null>;
+  byUuid(uuid: string): Promise<OrgRecord | null>;
+  byName(name: string): Promise<OrgRecord | null>;
+  list(): Promise<OrgRecord[]>;
+  byIds(ids: readonly number[]): Promise<Map<number, OrgRecord>>;
+}
+
+export interface UsersPort {
+  create(user: New<UserRecord>): Promise<UserRecord>;
+  byId(id: number): Promise<UserRecord | null>;
+  byEmail(email: string): Promise<UserRecord | null>;
+  list(filter?: { orgId?: number }): Promise<UserRecord[]>;
+  update(id: number, fields: Partial<Omit<UserRecord, "id">>): Promise<void>;
+  count(): Promise<number>;
+  roles(): Promise<RoleRecord[]>;
+  roleById(id: number): Promise<RoleRecord | null>;
+  roleByName(name: string): Promise<RoleRecord | null>;
+}
+
+export interface NewApiKey {
+  user_id: number;
+  key_hash: string;
+  key_start: string;
+  key_end: string;
+  comment: string;
+  created: number;
+  expires_at: number | null;
+}
+
+export interface KeysPort {
+  create(key: NewApiKey): Promise<ApiKeyRecord>;
+  /** The principal behind a key hash, or null when the key is unknown, revoked, expired or its user disabled. */
+  principalByHash(hash: string, now: number): Promise<Principal | null>;
+  principalForUser(userId: number): Promise<Principal | null>;
+  listForUser(userId: number): Promise<ApiKeyRecord[]>;
+  byId(id: number): Promise<ApiKeyRecord | null>;
+  revoke(id: number, now: number): Promise<void>;
+  touch(id: number, now: number): Promise<void>;
+}
+
+export interface EventListFilter {
+  /** Only events whose info contains this text (case-insensitive). */
+  info?: string;
+  orgcIds?: number[];
+  published?: boolean;
+  /** Unix seconds bounds on the event's modification time. */
+  timestampFrom?: number;
+  timestampTo?: number;
+  publishTimestampFrom?: number;
+  publishTimestampTo?: number;
+  /** YYYY-MM-DD bounds on the event date. */
+  dateFrom?: string;
+  dateTo?: string;
+  ids?: number[];
+  uuids?: string[];
+  /** Event ids carrying all of / none of these tag ids (event tags). */
+  withTagIds?: number[][];
+  withoutTagIds?: number[];
+  threatLevelIds?: number[];
+}
+
+export interface EventsPort {
+  insert(event: New<EventRecord>): Promise<EventRecord>;
+  byId(id: number): Promise<EventRecord | null>;
+  byUuid(uuid: string): Promise<EventRecord | null>;
+  byIds(ids: readonly number[]): Promise<Map<number, EventRecord>>;
+  update(id: number, fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
+  /** Deletes an event with its objects, attributes, tags and sightings. */
+  delete(id: number): Promise<void>;
+  /** Visible events matching the filter, newest first. */
+  list(filter: EventListFilter, viewer: Viewer, page: { limit: number; offset: number }): Promise<EventRecord[]>;
+  count(filter: EventListFilter, viewer: Viewer): Promise<number>;
+  isVisible(event: EventRecord, viewer: Viewer): boolean;
+  tags(eventIds: readonly number[]): Promise<Map<number, TagLinkRecord[]>>;
+  attributeCounts(eventIds: readonly number[]): Promise<Map<number, number>>;
+}
+
+export interface ObjectsPort {
+  insert(object: New<ObjectRecord>): Promise<ObjectRecord>;
+  byId(id: number): Promise<ObjectRecord | null>;
+  byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<ObjectRecord[]>;
+}
+
+/** restSearch filters for attributes, already parsed and validated. */
+export interface AttributeFilter {
+  ids?: number[];
+  uuids?: string[];
+  /** Matches the attribute's uuid or its event's uuid (MISP's `uuid` filter). */
+  anyUuids?: string[];
+  eventIds?: number[];
+  eventUuids?: string[];
+  /** Values: exact, or with % wildcards; any of `values` and none of `notValues`. */
+  values?: string[];
+  notValues?: string[];
+  types?: string[];
+  notTypes?: string[];
+  categories?: string[];
+  notCategories?: string[];
+  /** Each inner list is OR-ed; the lists are AND-ed (tag ids, attribute or event tags). */
+  tagIdGroups?: number[][];
+  notTagIds?: number[];
+  toIds?: boolean;
+  published?: boolean;
+  /** false: only live attributes (the default); true: only deleted; "both". */
+  deleted?: boolean | "both";
+  timestampFrom?: number;
+  timestampTo?: number;
+  eventTimestampFrom?: number;
+  eventTimestampTo?: number;
+  publishTimestampFrom?: number;
+  publishTimestampTo?: number;
+  dateFrom?: string;
+  dateTo?: string;
+  orgIds?: number[];
+  notOrgIds?: number[];
+  objectRelations?: string[];
+  eventInfo?: string;
+  comment?: string;
+  firstSeenFrom?: number;
+  lastSeenTo?: number;
+  threatLevelIds?: number[];
+}
+
+export interface AttributesPort {
+  insert(attribute: New<AttributeRecord>): Promise<AttributeRecord>;
+  /** Bulk insert for imports: one statement per batch. Returns the new ids, in order. */
+  insertMany(attributes: readonly New<AttributeRecord>[]): Promise<number[]>;
+  byId(id: number): Promise<AttributeRecord | null>;
+  byUuid(uuid: string): Promise<AttributeRecord | null>;
+  byIds(ids: readonly number[]): Promise<Map<number, AttributeRecord>>;
+  /** Which of these uuids are taken already. */
+  existingUuids(uuids: readonly string[]): Promise<Set<string>>;
+  update(id: number, fields: Partial<Omit<AttributeRecord, "id" | "uuid" | "event_id">>): Promise<void>;
+  /** Removes an attribute for good, with its tags and sightings. */
+  delete(id: number): Promise<void>;
+  byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<AttributeRecord[]>;
+  /** Visible attributes matching the filter, in id order, after `afterId` (keyset paging). */
+  search(filter: AttributeFilter, viewer: Viewer, page: { afterId?: number; limit: number; offset?: number }): Promise<AttributeRecord[]>;
+  count(filter: AttributeFilter, viewer: Viewer): Promise<number>;
+  /** Ids of the events that have at least one visible attribute matching the filter. */
+  eventIdsMatching(filter: AttributeFilter, viewer: Viewer): Promise<number[]>;
+  /** Visible, live attributes whose value (or either half of a composite value) is one of these. */
+  byValues(values: readonly string[], viewer: Viewer): Promise<AttributeRecord[]>;
+  tags(attributeIds: readonly number[]): Promise<Map<number, TagLinkRecord[]>>;
+  isVisible(attribute: AttributeRecord, event: EventRecord, viewer: Viewer): boolean;
+}
+
+export interface TagsPort {
+  byId(id: number): Promise<TagRecord | null>;
+  byName(name: string): Promise<TagRecord | null>;
+  byNames(names: readonly string[]): Promise<Map<string, TagRecord>>;
+  create(tag: New<TagRecord>): Promise<TagRecord>;
+  update(id: number, fields: Partial<Omit<TagRecord, "id">>): Promise<void>;
+  /** Tags whose name matches (with % wildcards), by name. */
+  list(filter: { search?: string; ids?: number[] }): Promise<TagRecord[]>;
+  /** Ids of tags whose name matches a pattern with % wildcards (case-insensitive). */
+  idsMatching(pattern: string): Promise<number[]>;
+  attachToEvent(eventId: number, tagId: number, local: boolean): Promise<boolean>;
+  detachFromEvent(eventId: number, tagId: number): Promise<boolean>;
+  attachToAttribute(attributeId: number, eventId: number, tagId: number, local: boolean): Promise<boolean>;
+  detachFromAttribute(attributeId: number, tagId: number): Promise<boolean>;
+  /** Bulk links for imports. */
+  attachManyToAttributes(links: ReadonlyArray<{ attribute_id: number; event_id: number; tag_id: number; local: boolean }>): Promise<void>;
+  usageCounts(tagIds: readonly number[]): Promise<Map<number, { events: number; attributes: number }>>;
+}
+
+export interface TaxonomiesPort {
+  /** Creates the taxonomy, or replaces its predicates and entries when the namespace exists. Keeps `enabled`. */
+  upsert(taxonomy: Taxonomy): Promise<{ record: TaxonomyRecord; created: boolean }>;
+  list(): Promise<TaxonomyRecord[]>;
+  byId(id: number): Promise<TaxonomyRecord | null>;
+  byNamespace(namespace: string): Promise<TaxonomyRecord | null>;
+  definition(id: number): Promise<Taxonomy | null>;
+  setEnabled(id: number, enabled: boolean): Promise<void>;
+  /** The numerical values that stored taxonomies give these tag names (names without one are absent). */
+  valuesForTags(names: readonly string[]): Promise<Map<string, number>>;
+  /** Sets each tag's numerical value to what its taxonomy now says; returns the ids of tags that changed. */
+  syncTagValues(namespace: string): Promise<number[]>;
+}
+
+export interface SightingFilter {
+  attributeIds?: number[];
+  eventIds?: number[];
+  ids?: number[];
+  uuids?: string[];
+  types?: number[];
+  from?: number;
+  to?: number;
+  orgIds?: number[];
+  notOrgIds?: number[];
+  source?: string;
+}
+
+export interface SightingsPort {
+  insertMany(sightings: readonly New<SightingRecord>[]): Promise<SightingRecord[]>;
+  byId(id: number): Promise<SightingRecord | null>;
+  byUuid(uuid: string): Promise<SightingRecord | null>;
+  existingUuids(uuids: readonly string[]): Promise<Set<string>>;
+  delete(id: number): Promise<void>;
+  /** Deletes the expiration sightings an organisation reported on an attribute (MISP keeps one). */
+  deleteExpirations(attributeId: number, orgId: number): Promise<void>;
+  /** Visible sightings matching the filter, oldest first. */
+  list(filter: SightingFilter, viewer: Viewer, page?: { limit: number; offset: number }): Promise<SightingRecord[]>;
+  /** Visible sightings of these attributes, oldest first, grouped by attribute. */
+  forAttributes(attributeIds: readonly number[], viewer: Viewer): Promise<Map<number, SightingRecord[]>>;
+}
+
+export interface StoreSession {
+  orgs: OrgsPort;
+  users: UsersPort;
+  keys: KeysPort;
+  events: EventsPort;
+  objects: ObjectsPort;
+  attributes: AttributesPort;
+  tags: TagsPort;
+  taxonomies: TaxonomiesPort;
+  sightings: SightingsPort;
+}
+
+export interface Store extends StoreSession {
+  readonly dialectName: "sqlite" | "postgres";
+  /** Runs `work` in one transaction: everything it writes lands, or nothing does. */
+  transaction<T>(work: (tx: StoreSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
