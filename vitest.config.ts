@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     env: { TZ: "UTC" },
+    // One throw-away PostgreSQL server per run, for the store's PostgreSQL tests.
+    globalSetup: ["./test/support/postgres.ts"],
     reporters: ["./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

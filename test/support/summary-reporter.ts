@@ -7,7 +7,7 @@ type RunEndArgs = Parameters<DefaultReporter["onTestRunEnd"]>;
 export default class SummaryReporter extends DefaultReporter {
   override onTestRunEnd(...args: RunEndArgs): void {
     super.onTestRunEnd(...args);
-    const [modules, unhandledErrors] = args;
+    const [modules, unhandledErrors, reason] = args;
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -22,6 +22,8 @@ export default class SummaryReporter extends DefaultReporter {
       if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed++;
     }
     failed += unhandledErrors.length;
+    // A run can fail before any test runs (a global setup that throws): never report that as clean.
+    if (reason === "failed" && failed === 0) failed = 1;
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
     process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
   }
