@@ -25,7 +25,8 @@ export interface PreparedAttribute {
  */
 export function prepareAttribute(input: AttributeInput, now: number, field: string): PreparedAttribute {
   if (!isKnownType(input.type)) throw invalidInput(`${field}.type`, `is not a known attribute type: ${JSON.stringify(input.type)}`);
-  const category = input.category ?? defaultCategory(input.type);
+  // Known types always have a default category and IDS flag.
+  const category = input.category ?? defaultCategory(input.type)!;
   if (!isValidCategoryForType(category, input.type)) {
     throw invalidInput(`${field}.category`, `${JSON.stringify(category)} is not a category for type ${input.type}`);
   }
@@ -39,7 +40,7 @@ export function prepareAttribute(input: AttributeInput, now: number, field: stri
       category,
       type: input.type,
       value: normaliseValue(input.type, input.value, `${field}.value`),
-      to_ids: input.to_ids ?? defaultToIds(input.type),
+      to_ids: input.to_ids ?? defaultToIds(input.type)!,
       comment: input.comment ?? "",
       distribution: (input.distribution ?? 5) as AttributeRecord["distribution"],
       sharing_group_id: input.sharing_group_id ?? 0,

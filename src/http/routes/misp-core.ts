@@ -47,6 +47,6 @@ export function coreRoutes(table: RouteTable, deps: HttpDeps): void {
       path: "/attributes/describeTypes",
       group: "attributes",
       summary: "Attribute types, categories and their defaults.",
-      handler: (c) => c.json({ result: describeTypes() }),
+      handler: (c) => c.json(describeTypes()),
     });
 }

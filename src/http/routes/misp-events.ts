@@ -4,7 +4,7 @@ import { addEvent, deleteEvent, editEvent, findEvent, listEvents, publishEvent, 
 import { loadEventTree } from "../../app/event-view.js";
 import { searchEvents } from "../../app/search-events.js";
 import { changeTag } from "../../app/attributes.js";
-import type { Principal } from "../../core/domain.js";
+import type { EventTree, Principal } from "../../core/domain.js";
 import { eventEdit, eventInput, mispBool, mispInt, parseWith, isObject } from "../../misp/parse.js";
 import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
 import { checkParameters, listFilter } from "../../misp/rest-search.js";
@@ -20,7 +20,7 @@ import { datePoint, timePoint } from "../../misp/time-filters.js";
 
 export interface EventViewHooks {
   /** Adds decay scores to a tree (installed by the decaying-model routes). */
-  decorate?: (context: AppContext, principal: Principal, trees: import("../../core/domain.js").EventTree[], params: Record<string, unknown>) => Promise<void>;
+  decorate?: (context: AppContext, principal: Principal, trees: EventTree[], params: Record<string, unknown>) => Promise<void>;
 }
 
 export const eventViewHooks: EventViewHooks = {};
