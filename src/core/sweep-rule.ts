@@ -79,15 +79,15 @@ export function decide(counts: SightingCounts, rule: SweepRule): SweepDecision {
 
 function explain(tp: number, fp: number, ratio: number | null, rule: SweepRule, enoughFalsePositives: boolean, disable: boolean): string {
   const tally = `${plural(fp, "false positive")} and ${plural(tp, "true positive")} ${since(rule.cutoff)}`;
-  if (ratio === null) return `Kept in detection: no false- or true-positive sighting ${since(rule.cutoff)}.`;
+  if (ratio === null) return `Keep to_ids: no false- or true-positive sighting ${since(rule.cutoff)}.`;
   const [share, threshold] = percentages(ratio, rule.threshold);
   if (disable) {
-    return `Pulled from detection: ${tally}, so ${share} of the reports are false positives (threshold ${threshold}, more than ${plural(rule.minimalFp, "false positive")} required).`;
+    return `Turn to_ids off: ${tally}, so ${share} of the reports are false positives (threshold ${threshold}, more than ${plural(rule.minimalFp, "false positive")} required).`;
   }
   if (!enoughFalsePositives) {
-    return `Kept in detection: ${tally}; more than ${plural(rule.minimalFp, "false positive")} are required before the share is considered.`;
+    return `Keep to_ids: ${tally}; more than ${plural(rule.minimalFp, "false positive")} are required before the share is considered.`;
   }
-  return `Kept in detection: ${tally}, so only ${share} of the reports are false positives, under the ${threshold} threshold.`;
+  return `Keep to_ids: ${tally}, so only ${share} of the reports are false positives, under the ${threshold} threshold.`;
 }
 
 function plural(count: number, noun: string): string {

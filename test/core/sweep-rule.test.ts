@@ -82,27 +82,27 @@ describe("deciding", () => {
   it("explains a disabled attribute with its counts, its share and both thresholds", () => {
     const { reason } = decide({ tp: 1, fp: 3 }, rule({ minimalFp: 2, cutoff: CUT }));
     expect(reason).toBe(
-      "Pulled from detection: 3 false positives and 1 true positive after 2023-11-14 22:13:20 UTC, " +
+      "Turn to_ids off: 3 false positives and 1 true positive after 2023-11-14 22:13:20 UTC, " +
         "so 75% of the reports are false positives (threshold 50%, more than 2 false positives required).",
     );
   });
 
   it("explains an attribute kept for too few false positives", () => {
     expect(decide({ tp: 0, fp: 1 }, rule({ minimalFp: 1 })).reason).toBe(
-      "Kept in detection: 1 false positive and 0 true positives after 1970-01-01 00:00:00 UTC; " +
+      "Keep to_ids: 1 false positive and 0 true positives after 1970-01-01 00:00:00 UTC; " +
         "more than 1 false positive are required before the share is considered.",
     );
   });
 
   it("explains an attribute kept for a share under the threshold", () => {
     expect(decide({ tp: 3, fp: 1 }, rule()).reason).toBe(
-      "Kept in detection: 1 false positive and 3 true positives after 1970-01-01 00:00:00 UTC, " +
+      "Keep to_ids: 1 false positive and 3 true positives after 1970-01-01 00:00:00 UTC, " +
         "so only 25% of the reports are false positives, under the 50% threshold.",
     );
   });
 
   it("explains an attribute without counted sightings", () => {
-    expect(decide({ tp: 0, fp: 0 }, rule()).reason).toBe("Kept in detection: no false- or true-positive sighting after 1970-01-01 00:00:00 UTC.");
+    expect(decide({ tp: 0, fp: 0 }, rule()).reason).toBe("Keep to_ids: no false- or true-positive sighting after 1970-01-01 00:00:00 UTC.");
   });
 
   it("shows enough decimals to tell a share from a close threshold", () => {
@@ -123,7 +123,7 @@ describe("deciding", () => {
           const expected = fp > minimalFp && tp + fp > 0 && fp / (tp + fp) >= threshold;
           expect(decision.disable).toBe(expected);
           expect(decision.ratio === null || Number.isFinite(decision.ratio)).toBe(true);
-          expect(decision.reason.startsWith(expected ? "Pulled" : "Kept")).toBe(true);
+          expect(decision.reason.startsWith(expected ? "Turn to_ids off" : "Keep to_ids")).toBe(true);
         },
       ),
       { numRuns: 2_000 },
