@@ -12,7 +12,7 @@
  * MispClientError (a HalflifeError).
  */
 import { invalidInput } from "../core/errors.js";
-import { MispClientError } from "./client-errors.js";
+import { MispClientError, clip } from "./client-errors.js";
 import { MispTransport, type Exchange, type HttpMethod, type RequestOptions, type TransportOptions } from "./transport.js";
 import type {
   AttributeSearchFilters,
@@ -178,7 +178,8 @@ export class MispClient {
     const { json: answer, ...meta } = await this.#call("POST", path, sighting);
     if (isObject(answer) && isObject(answer.Sighting)) return answer.Sighting as MispSighting;
     const message = isObject(answer) && typeof answer.message === "string" ? answer.message : undefined;
-    throw new MispClientError("UPSTREAM", `MISP ${this.baseUrl}: POST ${path} added no sighting${message ? `: ${message.slice(0, 200)}` : ""}`, {
+    const why = `no sighting was added${message ? ` (${clip(message)})` : ""}`;
+    throw new MispClientError("UPSTREAM", this.#transport.failureLine(`POST ${path}`, why), {
       call: `POST ${path}`,
       ...meta,
       ...(message ? { misp: { message } } : {}),
@@ -213,6 +214,6 @@ export class MispClient {
   }
 
   #unexpected(call: string, what: string, meta: Omit<Exchange, "json">): MispClientError {
-    return new MispClientError("UPSTREAM", `MISP ${this.baseUrl}: ${call} gave an unexpected answer (${what})`, { call, ...meta });
+    return new MispClientError("UPSTREAM", this.#transport.failureLine(call, `unexpected answer (${what})`), { call, ...meta });
   }
 }

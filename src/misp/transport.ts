@@ -190,7 +190,7 @@ export class MispTransport {
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new MispClientError("UPSTREAM", this.#line(call, `answered HTTP ${status} with something that is not JSON`), { call, status, attempts });
+      throw new MispClientError("UPSTREAM", this.failureLine(call, `answered HTTP ${status} with something that is not JSON`), { call, status, attempts });
     }
   }
 
@@ -207,7 +207,7 @@ export class MispTransport {
       target = "";
     }
     const why = `HTTP ${status} redirect${target}; check the base URL (http or https, path)`;
-    return new MispClientError("UPSTREAM", this.#line(call, why), { call, status, attempts });
+    return new MispClientError("UPSTREAM", this.failureLine(call, why), { call, status, attempts });
   }
 
   #rejected(call: string, status: number, text: string, attempts: number): MispClientError {
@@ -220,7 +220,7 @@ export class MispTransport {
     const misp = mispErrorBody(json);
     const detail = misp?.message ?? misp?.name;
     const why = `HTTP ${status}${detail ? ` ${clip(detail)}` : ""}`;
-    return new MispClientError(codeForStatus(status), this.#line(call, why), { call, status, attempts, ...(misp ? { misp } : {}) });
+    return new MispClientError(codeForStatus(status), this.failureLine(call, why), { call, status, attempts, ...(misp ? { misp } : {}) });
   }
 
   #failed(call: string, outcome: Outcome, attempts: number): MispClientError {
@@ -236,11 +236,14 @@ export class MispTransport {
       why = `HTTP ${status}${detail ? ` ${clip(detail)}` : ""}`;
     }
     const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-    return new MispClientError("UPSTREAM", this.#line(call, why, tries), { call, status, attempts, ...(misp ? { misp } : {}) });
+    return new MispClientError("UPSTREAM", this.failureLine(call, why, tries), { call, status, attempts, ...(misp ? { misp } : {}) });
   }
 
-  /** "MISP https://h/: POST attributes/edit/1 failed after 2 attempts: why", without the key. */
-  #line(call: string, why: string, tries = ""): string {
+  /**
+   * The one-line message of a failed call, "MISP https://h/: POST attributes/edit/1 failed after
+   * 2 attempts: why", with the key masked wherever a server may have echoed it.
+   */
+  failureLine(call: string, why: string, tries = ""): string {
     const line = `MISP ${this.label}: ${call} failed${tries}: ${why}`;
     return line.split(this.#key).join("***");
   }
