@@ -131,7 +131,7 @@ describe("decaying model routes", () => {
     form.set("DecayingModel[submittedjson]", new Blob([JSON.stringify(readSharedJson("misp-decaying-models", "vishing-model.json"))]), "vishing.json");
     const response = await fetch(`${server.url}/decayingModel/import`, { method: "POST", headers: { Authorization: "TestAdminKey0000000000000000000000000001", Accept: "application/json" }, body: form });
     expect(response.status).toBe(200);
-    expect((await response.json()).data[0].DecayingModel.name).toBe("Vishing model");
+    expect(((await response.json()) as any).data[0].DecayingModel.name).toBe("Vishing model");
   });
 
   it("refuses an import that is not a model", async () => {

@@ -14,6 +14,7 @@ import { validateParameters } from "../../src/core/models.js";
 import { FOREVER } from "../../src/store/decay-index.js";
 import { openStore } from "../../src/store/open.js";
 import type { Store, Viewer } from "../../src/store/store.js";
+import type { DecayingModelRecord } from "../../src/core/domain.js";
 import { createTestDatabase, postgresAvailable } from "../support/databases.js";
 
 const T0 = 1_760_000_000;
@@ -80,7 +81,7 @@ async function seed(store: Store) {
     { name: "sight", formula: "Sightings", parameters: { threshold: 50, default_base_score: 90, base_score_config: {}, settings: { minimum_sightings: 2 } }, types: ["ip-dst", "url"], isDefault: false },
     { name: "default", formula: "Polynomial", parameters: { lifetime: 10, decay_speed: 1, threshold: 40, default_base_score: 80, base_score_config: weights }, types: ["url"], isDefault: true },
   ];
-  const models = [];
+  const models: DecayingModelRecord[] = [];
   await store.transaction(async (tx) => {
     for (const d of definitions) {
       const model = await tx.models.create({
