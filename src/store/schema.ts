@@ -232,6 +232,12 @@ export interface DecayIndexTable {
   fresh_until: number;
 }
 
+export interface DecaySummaryTable {
+  attribute_id: number;
+  fresh_from: number;
+  fresh_until: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   roles: RolesTable;
@@ -251,4 +257,5 @@ export interface Database {
   decaying_models: DecayingModelsTable;
   decaying_model_mappings: DecayingModelMappingsTable;
   decay_index: DecayIndexTable;
+  decay_summary: DecaySummaryTable;
 }
