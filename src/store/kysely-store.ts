@@ -10,6 +10,8 @@ import { keysRepo } from "./repos/keys.repo.js";
 import { objectsRepo } from "./repos/objects.repo.js";
 import { orgsRepo } from "./repos/orgs.repo.js";
 import { sightingsRepo } from "./repos/sightings.repo.js";
+import { sweepsRepo } from "./repos/sweeps.repo.js";
+import { postgresLocks, sqliteLocks } from "./repos/job-locks.repo.js";
 import { tagsRepo } from "./repos/tags.repo.js";
 import { taxonomiesRepo } from "./repos/taxonomies.repo.js";
 import { usersRepo } from "./repos/users.repo.js";
@@ -27,6 +29,7 @@ export function session(db: Kysely<Database>, dialect: Dialect): StoreSession {
     tags: tagsRepo(db, dialect),
     taxonomies: taxonomiesRepo(db),
     sightings: sightingsRepo(db),
+    sweeps: sweepsRepo(db),
   };
 }
 
@@ -34,6 +37,8 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store {
   return {
     ...session(db, dialect),
     dialectName: dialect.name,
+    // The one place that picks a lock by database: they differ in kind, not in a detail.
+    locks: dialect.name === "postgres" ? postgresLocks(db) : sqliteLocks(db),
     transaction: (work) => db.transaction().execute((trx) => work(session(trx, dialect))),
     close: () => dialect.close(),
   };

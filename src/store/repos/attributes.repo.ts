@@ -134,6 +134,22 @@ export function attributesRepo(db: Db, dialect: Dialect): AttributesPort {
       }
       await db.updateTable("attributes").set(row).where("id", "=", id).execute();
     },
+    async setToIds(ids, value, timestamp) {
+      const changed: number[] = [];
+      for (const part of chunks([...new Set(ids)])) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .updateTable("attributes")
+          .set({ to_ids: value ? 1 : 0, timestamp })
+          .where("id", "in", part)
+          .where("to_ids", "=", value ? 0 : 1)
+          .where("deleted", "=", 0)
+          .returning("id")
+          .execute();
+        for (const row of rows) changed.push(row.id);
+      }
+      return changed.sort((a, b) => a - b);
+    },
     async delete(id) {
       await db.deleteFrom("sightings").where("attribute_id", "=", id).execute();
       await db.deleteFrom("attribute_tags").where("attribute_id", "=", id).execute();
