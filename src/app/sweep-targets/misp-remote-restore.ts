@@ -45,7 +45,14 @@ export function remoteRestorer(context: AppContext, options: RemoteTargetOptions
         return { failures, skipped, restored: [] as Array<{ change: SweepChangeRecord; stamped: number | null }>, republished: false };
       }
       const eventId = group[0]!.eventId;
-      const current = await currentState(group);
+      let current: Map<string, AttributeState>;
+      try {
+        current = await currentState(group);
+      } catch (error) {
+        if (serverGone(error)) state.aborted = true;
+        failures.push(failureOf("search", error, { eventId }));
+        return { failures, skipped, restored: [] as Array<{ change: SweepChangeRecord; stamped: number | null }>, republished: false };
+      }
       const restored: Array<{ change: SweepChangeRecord; stamped: number | null }> = [];
       for (const change of group) {
         const why = skipReason(change, current.get(change.attributeUuid));

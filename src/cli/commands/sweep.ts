@@ -199,7 +199,9 @@ Examples:
     .option("--insecure", "do not verify the remote MISP's TLS certificate")
     .option("--wait", "wait for a sweep already running on this store")
     .option("--json", "write the report as JSON")
-    .action(async (reference: string, flags: { mispKey?: string; insecure?: boolean; wait?: boolean; json?: boolean }) => {
+    .action(async (reference: string, _options: unknown, command: Command) => {
+      // The parent command has flags of the same names and takes them wherever they stand.
+      const flags = command.optsWithGlobals<{ mispKey?: string; insecure?: boolean; wait?: boolean; json?: boolean }>();
       const runId = runNumber(reference);
       const { context: app } = await context.app();
       const key = flags.mispKey ?? app.settings.sweep?.mispKey;
@@ -228,7 +230,8 @@ Examples:
     .description("List sweep runs, newest first")
     .option("--limit <n>", "how many", "20")
     .option("--json", "as JSON")
-    .action(async (flags: { limit: string; json?: boolean }) => {
+    .action(async (_options: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<{ limit: string; json?: boolean }>();
       const limit = wholeNumber(flags.limit, "--limit", 1, 1_000);
       const { context: app } = await context.app();
       const runs = await listSweepRuns(app, null, { limit });
@@ -240,7 +243,8 @@ Examples:
     .description("Print one run's report: its changes grouped by event")
     .argument("<run>", "the run id")
     .option("--json", "as JSON: { run, report }")
-    .action(async (reference: string, flags: { json?: boolean }) => {
+    .action(async (reference: string, _options: unknown, command: Command) => {
+      const flags = command.optsWithGlobals<{ json?: boolean }>();
       const runId = runNumber(reference);
       const { context: app } = await context.app();
       const { run, view } = await showSweepRun(app, null, runId);
