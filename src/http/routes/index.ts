@@ -7,6 +7,7 @@ import { eventRoutes } from "./misp-events.js";
 import { sightingRoutes } from "./misp-sightings.js";
 import { taxonomyRoutes } from "./misp-taxonomies.js";
 import { halflifeRoutes } from "./halflife.js";
+import { sweepRoutes } from "./halflife-sweeps.js";
 
 export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   coreRoutes(table, deps);
@@ -15,4 +16,5 @@ export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   sightingRoutes(table, deps);
   taxonomyRoutes(table, deps);
   halflifeRoutes(table, deps);
+  sweepRoutes(table, deps);
 }
