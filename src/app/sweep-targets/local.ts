@@ -14,7 +14,7 @@ import type { SweepProgress } from "../sweep-settings.js";
 import { changeRecord, type AppliedSweep, type PlannedEvent, type RunStamp, type SweepPlan, type SweepTargetPort } from "./target.js";
 
 /** Attributes per transaction: large enough to amortise commits, small enough to keep others waiting briefly. */
-const BATCH_ATTRIBUTES = 5_000;
+const BATCH_ATTRIBUTES = 10_000;
 
 /** Whole events, in order, in batches of about `size` attributes (a bigger event makes a batch of its own). */
 export function eventBatches(events: readonly PlannedEvent[], size = BATCH_ATTRIBUTES): PlannedEvent[][] {

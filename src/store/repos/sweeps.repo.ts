@@ -19,11 +19,21 @@ type Scoped = ExpressionBuilder<Tables & { a: Database["attributes"]; e: Databas
 const SHARE_MARGIN = 1e-6;
 
 function scopeConditions(eb: Scoped, scope: SweepScope, viewer: Viewer): Expression<SqlBool> {
-  const all: Expression<SqlBool>[] = [eb("a.to_ids", "=", 1), eb("a.deleted", "=", 0), attributeVisible(eb, viewer)];
+  const all: Expression<SqlBool>[] = [eb("a.to_ids", "=", 1), eb("a.deleted", "=", 0)];
+  if (needsEvents(scope, viewer)) all.push(attributeVisible(eb, viewer));
   if (scope.eventIds) all.push(eb("a.event_id", "in", scope.eventIds.length ? scope.eventIds : [-1]));
   if (scope.types) all.push(eb("a.type", "in", scope.types.length ? scope.types : [""]));
   if (scope.orgId !== undefined) all.push(eb("e.orgc_id", "=", scope.orgId));
   return eb.and(all);
+}
+
+/**
+ * Whether the events table must be joined: for an organisation's scope or a viewer who does not
+ * see everything. The instance's own sweep skips the join, which on a million attributes is most
+ * of the cost of counting them.
+ */
+function needsEvents(scope: SweepScope, viewer: Viewer): boolean {
+  return scope.orgId !== undefined || !viewer.siteAdmin;
 }
 
 const json = <T>(text: string | null, fallback: T): T => {
@@ -139,9 +149,9 @@ export function sweepsRepo(base: Db): SweepsPort {
   const db = base.withTables<SweepTables>();
   return {
     async countToIds(scope, viewer) {
-      const row = await db
-        .selectFrom("attributes as a")
-        .innerJoin("events as e", "e.id", "a.event_id")
+      const base = db.selectFrom("attributes as a");
+      const query = needsEvents(scope, viewer) ? base.innerJoin("events as e", "e.id", "a.event_id") : base;
+      const row = await (query as typeof base)
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer))
         .executeTakeFirstOrThrow();
@@ -149,33 +159,37 @@ export function sweepsRepo(base: Db): SweepsPort {
     },
 
     async candidates(scope, rule, viewer) {
-      const tp = sql<number>`sum(case when s.type = 0 then 1 else 0 end)`;
-      const fp = sql<number>`sum(case when s.type = 1 then 1 else 0 end)`;
+      // Only types 0 and 1 are counted, so the sum of the types is the false positives and the
+      // count is TP + FP: cheaper than two CASE sums, and the same on both databases.
+      const fp = sql<number>`sum(s.type)`;
+      const total = sql<number>`count(*)`;
       let counts = db
         .selectFrom("sightings as s")
-        .select(["s.attribute_id", tp.as("tp"), fp.as("fp")])
+        .select(["s.attribute_id", fp.as("fp"), total.as("total")])
         // Sighting dates are whole seconds, so "after a fractional cutoff" is "after its floor".
         .where("s.date_sighting", ">", Math.floor(rule.cutoff))
         .where("s.type", "in", [0, 1])
-        .groupBy("s.attribute_id");
+        .groupBy("s.attribute_id")
+        .having((eb) =>
+          eb.and([
+            eb(fp, ">", rule.minimalFp),
+            eb(sql<number>`${fp} * 1.0`, ">=", sql<number>`cast(${rule.threshold} as double precision) * ${total} - cast(${SHARE_MARGIN} as double precision)`),
+          ]),
+        );
       if (scope.eventIds) counts = counts.where("s.event_id", "in", scope.eventIds.length ? scope.eventIds : [-1]);
       // The sightings policy: the instance (a site admin) sees every sighting, and then the
       // count needs no join; anyone else counts only the sightings they may see.
       if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) {
         counts = counts.innerJoin("events as e", "e.id", "s.event_id").where((eb) => sightingVisible(eb as never, viewer));
       }
-      const rows = await db
-        .selectFrom(counts.as("c"))
-        .innerJoin("attributes as a", "a.id", "c.attribute_id")
-        .innerJoin("events as e", "e.id", "a.event_id")
-        .select(["a.id", "a.event_id", "a.uuid", "a.type", "a.value", "c.tp", "c.fp"])
-        .where((eb) =>
-          eb.and([
-            scopeConditions(eb as unknown as Scoped, scope, viewer),
-            eb("c.fp", ">", rule.minimalFp),
-            eb(sql<number>`c.fp * 1.0`, ">=", sql<number>`cast(${rule.threshold} as double precision) * (c.tp + c.fp) - cast(${SHARE_MARGIN} as double precision)`),
-          ]),
-        )
+      // A cross join with the key in WHERE: SQLite then keeps the written order (the few counted
+      // attributes first, each looked up by its key) instead of scanning every to_ids attribute
+      // and probing the counts; PostgreSQL plans it as the inner join it is.
+      const base = db.selectFrom(counts.as("c")).crossJoin("attributes as a").whereRef("a.id", "=", "c.attribute_id");
+      const joined = needsEvents(scope, viewer) ? base.innerJoin("events as e", "e.id", "a.event_id") : base;
+      const rows = await (joined as typeof base)
+        .select(["a.id", "a.event_id", "a.uuid", "a.type", "a.value", "c.fp", "c.total"])
+        .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer))
         .orderBy("a.event_id")
         .orderBy("a.id")
         .execute();
@@ -186,7 +200,7 @@ export function sweepsRepo(base: Db): SweepsPort {
           uuid: row.uuid,
           type: row.type,
           value: row.value,
-          tp: Number(row.tp),
+          tp: Number(row.total) - Number(row.fp),
           fp: Number(row.fp),
         }),
       );
@@ -221,8 +235,9 @@ export function sweepsRepo(base: Db): SweepsPort {
       return (await query.execute()).map(toRun);
     },
     async addChanges(changes) {
-      // 20 columns a row: stay well inside both databases' parameter limits.
-      for (const part of chunks(changes, 1_000)) {
+      // Small statements: SQLite parses a statement of thousands of parameters slower than it
+      // runs many small ones (measured: 100 rows a statement is about twice as fast as 1,000).
+      for (const part of chunks(changes, 100)) {
         if (part.length === 0) continue;
         await db.insertInto("sweep_changes").values(part.map(changeRow)).execute();
       }
