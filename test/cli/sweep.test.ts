@@ -83,6 +83,8 @@ describe("the halflife sweep command", () => {
     const options = `smtp_from=misp@example.org;smtp_to=soc@example.org,cti@example.org;smtp_server=127.0.0.1:${smtp.port}`;
     const result = await runHalflife(["sweep", "-m", "-o", options], { env });
     expect(result.code, result.stderr).toBe(0);
+    // Without a terminal (cron), no progress bar and no chatter: only the report on stdout.
+    expect(result.stderr).toBe("");
     expect(await flagsOf(["fp-only.example", "192.0.2.10", "fine.example"])).toEqual({ "fp-only.example": false, "192.0.2.10": false, "fine.example": true });
 
     const mail = await smtp.nextMail();
