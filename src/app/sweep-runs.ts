@@ -109,7 +109,8 @@ export async function listSweepRuns(
   return runs.map((run) => {
     if (run.orgScopeId !== null) return run;
     const mine = counts.get(run.id) ?? { attributes: 0, events: 0, republished: 0 };
-    return { ...run, attributesChanged: mine.attributes, eventsRepublished: mine.republished };
+    // What was skipped names other organisations' attributes: `show` gives this organisation its own.
+    return { ...run, attributesChanged: mine.attributes, eventsRepublished: mine.republished, failures: run.failures.filter((f) => f.eventId === undefined), skipped: [] };
   });
 }
 
@@ -123,7 +124,11 @@ export async function showSweepRun(context: AppContext, principal: Principal | n
   if (org === undefined) return { run, view };
   // Other organisations' failures and skips are not this organisation's business.
   const own = new Set(changes.map((change) => change.eventId));
-  const limited = { ...run, failures: run.failures.filter((f) => f.eventId !== undefined && own.has(f.eventId)), skipped: run.skipped.filter((s) => own.has(s.eventId)) };
+  const limited = {
+    ...run,
+    failures: run.failures.filter((f) => f.eventId === undefined || own.has(f.eventId)),
+    skipped: run.skipped.filter((s) => own.has(s.eventId)),
+  };
   const limitedView = reportOfRun(limited, changes);
   return {
     run: { ...limited, attributesChanged: changes.length, eventsRepublished: limitedView.report.totals.eventsRepublished },
