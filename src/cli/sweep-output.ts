@@ -9,11 +9,8 @@ import type { SweepRunRecord } from "../core/sweep-run.js";
 import type { SweepUndoReport } from "../core/sweep-undo-report.js";
 import { formatCutoff } from "../core/sweep-rule.js";
 import { count, oneLine, safeUrl, utc } from "../mail/plain-text.js";
+import { table } from "./table.js";
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
-}
 
 function targetOf(run: SweepRunRecord): string {
   return run.target.kind === "misp" ? safeUrl(run.target.url) : "local";

@@ -17,6 +17,7 @@ import { countSightings, decide, type SweepRule } from "../../core/sweep-rule.js
 import type { SweepAttributeChange, SweepEventChanges, SweepFailure } from "../../core/sweep-report.js";
 import type { SweepScope } from "../../core/sweep-run.js";
 import { toNumber } from "../../core/numeric.js";
+import { safeUrl } from "../../mail/plain-text.js";
 import { MispClient, MispClientError, mapWithConcurrency, type AttributeSearchFilters, type MispClientOptions } from "../../misp/client.js";
 import type { AppContext } from "../context.js";
 import type { SweepProgress } from "../sweep-settings.js";
@@ -35,16 +36,6 @@ export interface RemoteTargetOptions extends Pick<MispClientOptions, "retries" |
 /** A MISP flag as it comes on the wire: true, 1, "1", "true". */
 export function mispTruthy(value: unknown): boolean {
   return value === true || value === 1 || value === "1" || value === "true";
-}
-
-/** The URL as reports may show it: no credentials, no query. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return url;
-  }
 }
 
 /** A failure entry from anything thrown. */
@@ -154,7 +145,7 @@ export function remoteTarget(context: AppContext, options: RemoteTargetOptions):
   }
 
   return {
-    target: { kind: "misp", url: displayUrl(client.baseUrl) },
+    target: { kind: "misp", url: safeUrl(client.baseUrl) },
 
     async connect() {
       await client.getVersion();
