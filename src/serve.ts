@@ -14,6 +14,8 @@ import type { Config } from "./config/schema.js";
 import { openApp } from "./compose.js";
 import { createHttpApp, listen } from "./http/server.js";
 import { createMetrics } from "./http/metrics.js";
+import { startScheduler } from "./jobs/scheduler.js";
+import { sweepJob } from "./jobs/sweep-job.js";
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -53,6 +55,9 @@ Examples:
           demoNote = `Demo data: ${demo.events} events, ${demo.attributes} attributes, ${demo.sightings} sightings; partner analyst key ${demo.partnerKey}`;
         }
 
+        const sweep = context.settings.sweep;
+        const schedule = sweep?.cron ? startScheduler([sweepJob(context, { ...sweep, cron: sweep.cron }, log)]) : undefined;
+
         const metrics = createMetrics();
         const { app: http } = createHttpApp({ context, bodyLimit: config.HALFLIFE_BODY_LIMIT, log, metrics, version: VERSION });
         const { server, url } = await listen(http, config.HALFLIFE_HOST, config.HALFLIFE_PORT);
@@ -61,6 +66,8 @@ Examples:
         if (started.adminKey) lines.push(`Admin key (${started.admin.email}): ${started.adminKey}   <- shown once; keep it safe`);
         else lines.push(`Admin: ${started.admin.email} (use your existing key, or \`halflife user key ${started.admin.email}\` for a new one)`);
         if (demoNote) lines.push(demoNote);
+        const next = schedule?.nextRuns()[0]?.next;
+        if (sweep?.cron) lines.push(`Scheduled sweep: ${sweep.cron}${sweep.cronTimezone ? ` (${sweep.cronTimezone})` : ""}${next ? `, next at ${next.toISOString()}` : ""}`);
         cli.stdout.write(`${lines.join("\n")}\n`);
         log.info({ url }, "listening");
 
@@ -74,6 +81,7 @@ Examples:
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
+        schedule?.stop();
         await app.close();
       });
   };

@@ -6,12 +6,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import type { Dialect } from "../dialects/dialect.js";
 import * as initial from "./0001-initial.js";
 import * as decayingModels from "./0002-decaying-models.js";
+import * as sweepRuns from "./0003-sweep-runs.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
 const STEPS: Array<[string, Step]> = [
   ["0001-initial", initial],
   ["0002-decaying-models", decayingModels],
+  ["0003-sweep-runs", sweepRuns],
 ];
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
