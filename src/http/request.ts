@@ -23,7 +23,9 @@ export function routingPath(pathname: string): string {
   let segments = pathname.split("/").filter((s, i) => i === 0 || s !== "");
   if (segments.length > 1) {
     const last = segments.length - 1;
-    segments[last] = segments[last]!.replace(/\.json$/i, "");
+    // `.json` is CakePHP's extension on MISP's routes; Halflife's own routes are named as they are
+    // (`/halflife/openapi.json` is a document's name, not an extension).
+    if (segments[1] !== "halflife") segments[last] = segments[last]!.replace(/\.json$/i, "");
     if (segments[1] && CONTROLLER_ALIASES[segments[1]]) segments[1] = CONTROLLER_ALIASES[segments[1]]!;
     segments = segments.filter((segment, i) => i < 3 || !NAMED_PARAMETER.test(decodeURIComponentSafe(segment)));
   }
