@@ -5,7 +5,7 @@ import { flags, toAttribute, toTag } from "../rows.js";
 import type { Database } from "../schema.js";
 import type { AttributeFilter, AttributesPort, New, Viewer } from "../store.js";
 import { attributeVisible, isAttributeVisible } from "../visibility.js";
-import { chunks, likePattern, type Db } from "./common.js";
+import { chunks, likeMatch, likePattern, type Db } from "./common.js";
 
 type Scope = ExpressionBuilder<Database & { a: Database["attributes"]; e: Database["events"] }, "a" | "e">;
 
@@ -22,9 +22,9 @@ function valueCondition(eb: Scope, value: string, dialect: Dialect): Expression<
   if (value.includes("%")) {
     const pattern = likePattern(value);
     return eb.or([
-      eb("a.value1", dialect.caseInsensitiveLike, pattern),
-      eb("a.value2", dialect.caseInsensitiveLike, pattern),
-      eb("a.value", dialect.caseInsensitiveLike, pattern),
+      likeMatch("a.value1", pattern, dialect),
+      likeMatch("a.value2", pattern, dialect),
+      likeMatch("a.value", pattern, dialect),
     ]);
   }
   const bar = value.indexOf("|");
@@ -74,8 +74,8 @@ export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewe
   if (f.orgIds) all.push(eb("e.orgc_id", "in", nonEmpty(f.orgIds, -1)));
   if (f.notOrgIds?.length) all.push(eb("e.orgc_id", "not in", f.notOrgIds));
   if (f.objectRelations) all.push(eb("a.object_relation", "in", nonEmpty(f.objectRelations, "")));
-  if (f.eventInfo !== undefined) all.push(eb("e.info", dialect.caseInsensitiveLike, likePattern(f.eventInfo)));
-  if (f.comment !== undefined) all.push(eb("a.comment", dialect.caseInsensitiveLike, likePattern(f.comment)));
+  if (f.eventInfo !== undefined) all.push(likeMatch("e.info", likePattern(f.eventInfo), dialect));
+  if (f.comment !== undefined) all.push(likeMatch("a.comment", likePattern(f.comment), dialect));
   if (f.firstSeenFrom !== undefined) all.push(eb("a.first_seen", ">=", f.firstSeenFrom));
   if (f.lastSeenTo !== undefined) all.push(eb("a.last_seen", "<=", f.lastSeenTo));
   if (f.threatLevelIds) all.push(eb("e.threat_level_id", "in", nonEmpty(f.threatLevelIds, -1)));

@@ -1,5 +1,6 @@
 /** Helpers shared by the repositories. */
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
+import type { Dialect } from "../dialects/dialect.js";
 import type { Database } from "../schema.js";
 
 export type Db = Kysely<Database>;
@@ -14,4 +15,13 @@ export function chunks<T>(items: readonly T[], size = 5_000): T[][] {
 /** A LIKE pattern's own wildcards escaped, with MISP's `%` kept as the only wildcard. */
 export function likePattern(value: string): string {
   return value.replace(/[\\_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * `column LIKE pattern ESCAPE '\'`, case-insensitive, for a pattern made by `likePattern`. The
+ * ESCAPE clause is needed: SQLite has no default escape character, so without it `\_` would
+ * never match an underscore there.
+ */
+export function likeMatch(column: string, pattern: string, dialect: Dialect): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} ${sql.raw(dialect.caseInsensitiveLike)} ${pattern} escape ${sql.raw("'\\'")}`;
 }
