@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteSpec } from "../../src/http/route-table.js";
+import { postgresAvailable } from "../support/databases.js";
 import { startInProcess, type Answer, type InProcessApp } from "../support/in-process.js";
 
 const HOSTILE = [
@@ -104,13 +105,18 @@ function checkAnswer(route: RouteSpec, method: string, path: string, answer: Ans
   expect(answer.json, where).toBeDefined();
 }
 
-describe("every route of the route table", () => {
+const dialects = [
+  { name: "sqlite", available: true, runs: 400 },
+  { name: "postgres", available: postgresAvailable(), runs: 150 },
+] as const;
+
+for (const dialect of dialects) describe.skipIf(!dialect.available)(`every route of the route table, on ${dialect.name}`, () => {
   let api: InProcessApp;
   /** undefined: the admin's key. */
   let keys: Array<string | null | undefined>;
 
   beforeAll(async () => {
-    api = await startInProcess();
+    api = await startInProcess({ dialect: dialect.name });
     const user = await api.addUser({ role: "User" });
     const readOnly = await api.addUser({ role: "Read Only" });
     const orgAdmin = await api.addUser({ role: "Org Admin" });
@@ -165,7 +171,7 @@ describe("every route of the route table", () => {
         });
         checkAnswer(route, method, path, answer);
       }),
-      { numRuns: 400, seed: Number(process.env.FUZZ_SEED ?? 20260101) },
+      { numRuns: dialect.runs, seed: Number(process.env.FUZZ_SEED ?? 20260101) },
     );
     expect(api.unexpectedErrors).toEqual([]);
   });
