@@ -27,11 +27,13 @@ export const IMPLEMENTED_PARAMETERS = new Set<string>([
   "includeSightings", "includeDecayScore", "decayingModel", "excludeDecayed", "modelOverrides", "includeFullModel",
   "score", "attribute_timestamp", "first_seen", "last_seen", "eventinfo", "includeAllTags", "includeAttributeUuid",
   "includeScoresOnEvent",
-  // Flags PyMISP always sends as 0; at 0 they ask for nothing, so they are honoured by doing nothing.
-  "withAttachments", "metadata", "enforceWarninglist", "sgReferenceOnly", "includeContext", "includeCorrelations",
 ]);
 
-/** Parameters that mean nothing at a falsy value, so "ignored" is only worth reporting when set. */
+/**
+ * Parameters that mean nothing at a falsy value, so "ignored" is only worth reporting when set.
+ * PyMISP sends several of them as 0 on every search; set to 1 they ask for something Halflife
+ * does not do, and the caller is told.
+ */
 const NOOP_WHEN_FALSY = new Set(["withAttachments", "metadata", "enforceWarninglist", "sgReferenceOnly", "includeContext", "includeCorrelations", "includeProposals", "includeWarninglistHits", "includeGalaxy", "flatten"]);
 
 const KNOWN = new Set<string>([...KNOWN_PARAMETERS, "includeScoresOnEvent"]);
