@@ -60,6 +60,8 @@ export interface InProcessOptions {
   now?: number;
   sightingsPolicy?: 0 | 1 | 2 | 3;
   bodyLimit?: number;
+  /** An existing SQLite file (one the command line wrote, say) instead of a new one. */
+  sqliteFile?: string;
 }
 
 let users = 0;
@@ -72,7 +74,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     database = await createTestDatabase();
     env = { DATABASE_URL: database.url };
   } else {
-    env = { HALFLIFE_DB: path.join(mkdtempSync(path.join(tmpdir(), "halflife-api-")), "halflife.db") };
+    env = { HALFLIFE_DB: options.sqliteFile ?? path.join(mkdtempSync(path.join(tmpdir(), "halflife-api-")), "halflife.db") };
   }
   const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent" } });
   const opened: App = await openApp(config, formulas, () => now);
