@@ -14,5 +14,12 @@ export interface Dialect {
   readonly caseInsensitiveLike: "like" | "ilike";
   /** How many bound parameters one statement may carry; batch sizes derive from it. */
   readonly maxParameters: number;
+  /**
+   * Inserts rows with one cached single-row statement, and returns their new ids in order, when
+   * the database does that faster than a multi-row INSERT built for each batch (SQLite, where
+   * compiling a statement of thousands of parameters costs more than the inserts). Only for use
+   * inside a transaction, which already holds the one connection. Absent: use multi-row INSERTs.
+   */
+  readonly insertRows?: (table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => number[];
   close(): Promise<void>;
 }

@@ -92,6 +92,11 @@ export function attributesRepo(db: Db, dialect: Dialect): AttributesPort {
       return toAttribute(await db.insertInto("attributes").values(insertRow(attribute)).returningAll().executeTakeFirstOrThrow());
     },
     async insertMany(attributes) {
+      if (dialect.insertRows && db.isTransaction && attributes.length > 0) {
+        const rows = attributes.map(insertRow);
+        const columns = Object.keys(rows[0]!);
+        return dialect.insertRows("attributes", columns, rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c] ?? null)));
+      }
       const idByUuid = new Map<string, number>();
       // 20 columns a row: stay well inside both databases' parameter limits.
       for (const part of chunks(attributes, Math.floor(dialect.maxParameters / 24))) {
