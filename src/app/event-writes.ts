@@ -149,10 +149,9 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   }
 
   const rows: Array<{ prepared: PreparedAttribute; objectId: number }> = prepared.attributes.map((p) => ({ prepared: p, objectId: 0 }));
-  for (const object of prepared.objects) {
-    const o = object.input;
-    const record = await tx.objects.insert({
-      uuid: object.uuid,
+  const objectIds = await tx.objects.insertMany(
+    prepared.objects.map(({ uuid, input: o }) => ({
+      uuid,
       event_id: event.id,
       name: o.name,
       meta_category: o["meta-category"] ?? o.meta_category ?? "",
@@ -166,9 +165,9 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
       first_seen: toMicroseconds(o.first_seen, "Object.first_seen"),
       last_seen: toMicroseconds(o.last_seen, "Object.last_seen"),
       deleted: o.deleted ?? false,
-    });
-    rows.push(...object.attributes.map((p) => ({ prepared: p, objectId: record.id })));
-  }
+    })),
+  );
+  prepared.objects.forEach((object, i) => rows.push(...object.attributes.map((p) => ({ prepared: p, objectId: objectIds[i]! }))));
 
   const ids = await tx.attributes.insertMany(rows.map((r) => ({ ...r.prepared.record, event_id: event.id, object_id: r.objectId })));
   const links: Array<{ attribute_id: number; event_id: number; tag_id: number; local: boolean }> = [];

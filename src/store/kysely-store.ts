@@ -22,7 +22,7 @@ export function session(db: Kysely<Database>, dialect: Dialect): StoreSession {
     users: usersRepo(db),
     keys: keysRepo(db),
     events: eventsRepo(db, dialect),
-    objects: objectsRepo(db),
+    objects: objectsRepo(db, dialect),
     attributes: attributesRepo(db, dialect),
     tags: tagsRepo(db, dialect),
     taxonomies: taxonomiesRepo(db),
