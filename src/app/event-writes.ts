@@ -133,6 +133,8 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   const allAttributes = [...prepared.attributes, ...prepared.objects.flatMap((o) => o.attributes)];
   const taken = await tx.attributes.existingUuids(allAttributes.map((a) => a.record.uuid));
   if (taken.size > 0) throw invalidInput("Attribute.uuid", `an attribute with uuid ${[...taken][0]} already exists`);
+  const takenObjects = await tx.objects.existingUuids(prepared.objects.map((o) => o.uuid));
+  if (takenObjects.size > 0) throw invalidInput("Object.uuid", `an object with uuid ${[...takenObjects][0]} already exists`);
 
   const event = await tx.events.insert({
     ...prepared.event,

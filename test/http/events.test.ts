@@ -83,7 +83,7 @@ for (const dialect of dialects) {
       expect(found.json.response.Attribute[0].Object).toMatchObject({ id: object.id });
     });
 
-    it("refuses an event whose uuid exists with 409, and keeps the first one", async () => {
+    it("refuses an event whose uuid exists with 409, and attribute or object uuids that exist with 400", async () => {
       const body = eventWithObject();
       const first = await add(body);
       const again = await api.call("POST", "/events/add", { ...eventWithObject(), uuid: body.uuid, info: "impostor" });
@@ -92,6 +92,11 @@ for (const dialect of dialects) {
       expect((await api.call("GET", `/events/view/${first.id}`)).json.Event.info).toBe(body.info);
       const reused = await api.call("POST", "/events/add", { ...eventWithObject(), Attribute: [{ ...body.Attribute[0]! }] });
       expect(reused.status).toBe(400);
+      const before = await api.counts();
+      const reusedObject = await api.call("POST", "/events/add", { ...eventWithObject(), Object: [{ ...eventWithObject().Object[0]!, uuid: body.Object[0]!.uuid }] });
+      expect(reusedObject.status, reusedObject.text).toBe(400);
+      expect(reusedObject.json.message).toMatch(/^Object\.uuid /);
+      expect(await api.counts()).toEqual(before);
     });
 
     it("edits only the fields the request names, stamps the event and unpublishes it", async () => {

@@ -26,6 +26,14 @@ export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
       }
       return ids;
     },
+    async existingUuids(uuids) {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(uuids)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("objects").select("uuid").where("uuid", "in", part).execute()) out.add(row.uuid);
+      }
+      return out;
+    },
     async byId(id) {
       const row = await db.selectFrom("objects").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toObject(row) : null;
