@@ -128,6 +128,46 @@ for (const dialect of dialects) {
       expect((await api.call("PUT", `/events/edit/${event.id}`, { analysis: 2 })).json.Event).toMatchObject({ info: "renamed", analysis: "2" });
     });
 
+    it("adds the tags, attributes and objects of a whole event sent back by update_event", async () => {
+      const event = await add();
+      const other = await add();
+      api.setNow(NOW + 30);
+      // PyMISP sends the event as it read it, without the timestamps of what it changed.
+      const sent = (await api.call("GET", `/events/view/${event.id}`)).json.Event;
+      delete sent.timestamp;
+      sent.Tag.push({ name: "tlp:red" });
+      sent.Attribute[0].comment = "changed";
+      delete sent.Attribute[0].timestamp;
+      sent.Attribute.push({ uuid: randomUUID(), type: "ip-dst", value: "198.51.100.40", Tag: [{ name: "tlp:green" }] });
+      const newObject = { uuid: randomUUID(), name: "domain-ip", "meta-category": "network", Attribute: [{ uuid: randomUUID(), type: "domain", object_relation: "domain", value: "obj.example" }] };
+      sent.Object.push(newObject);
+      sent.Object[0].Attribute[0].comment = "renamed dropper";
+      delete sent.Object[0].Attribute[0].timestamp;
+      const edited = await api.call("POST", `/events/edit/${event.id}`, sent);
+      expect(edited.status, edited.text).toBe(200);
+      const view = edited.json.Event;
+      expect(view.Tag.map((t: any) => t.name)).toEqual(["tlp:amber", "tlp:red"]);
+      expect(view.Attribute.map((a: any) => [a.type, a.comment, (a.Tag ?? []).map((t: any) => t.name)])).toEqual([
+        ["domain", "changed", []],
+        ["ip-dst", "", ["tlp:green"]],
+      ]);
+      expect(view.Attribute[0].timestamp).toBe(String(NOW + 30));
+      expect(view.Object.map((o: any) => [o.uuid, o.Attribute.length])).toEqual([
+        [event.Object[0].uuid, 2],
+        [newObject.uuid, 1],
+      ]);
+      expect(view.Object[0].Attribute[0].comment).toBe("renamed dropper");
+      expect(view.Object[1].Attribute[0]).toMatchObject({ object_relation: "domain", value: "obj.example", object_id: view.Object[1].id });
+      expect(view.attribute_count).toBe("5");
+
+      // Sending it again adds nothing.
+      const again = await api.call("POST", `/events/edit/${event.id}`, { ...sent, Object: [...sent.Object.slice(0, 1), newObject] });
+      expect(again.json.Event.attribute_count).toBe("5");
+      expect(again.json.Event.Object).toHaveLength(2);
+      const stolen = await api.call("POST", `/events/edit/${event.id}`, { Object: [other.Object[0]] });
+      expect(stolen.status).toBe(409);
+    });
+
     it("publishes, alerts and unpublishes", async () => {
       const event = await add();
       api.setNow(NOW + 5);
