@@ -204,7 +204,7 @@ function objectRecord({ uuid, input: o }: { uuid: string; input: ObjectInput }, 
 /**
  * events/edit's content: the event tags, attributes and objects a request names. Tags are added
  * when missing; attributes and objects are added (new uuid) or their attributes updated (known
- * uuid). Nothing is removed by leaving it out, as in MISP.
+ * uuid). Nothing is removed by leaving it out: removing takes removeTag or attributes/delete.
  */
 export async function mergeIntoEvent(
   tx: StoreSession,
