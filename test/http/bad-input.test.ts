@@ -1,6 +1,6 @@
 // Bad input of every kind gets a 4xx with MISP's error JSON, writes nothing, and is never a 5xx;
 // hostile strings that are valid input are stored and given back exactly. On both stores.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresAvailable } from "../support/databases.js";
 import { startInProcess, type Answer, type InProcessApp } from "../support/in-process.js";
@@ -191,6 +191,48 @@ for (const dialect of dialects) {
       const long = await api.call("POST", "/events/add", event({ info: "é".repeat(60_000) }));
       expect(long.status).toBe(200);
       await refused("POST", `/events/addTag/${target.id}`, { tag: "t".repeat(300) }, 400, /^tag /);
+    });
+
+    it("answers ids and numbers past 32 bits with a 4xx, and writes nothing", async () => {
+      const big = "99999999999";
+      for (const [method, path, body] of [
+        ["GET", `/events/view/${big}`, undefined],
+        ["GET", `/attributes/view/${big}`, undefined],
+        ["POST", "/attributes/restSearch", { eventid: big }],
+        ["POST", "/attributes/restSearch", { org: big }],
+        ["POST", "/events/index", { eventid: Number(big) }],
+        ["POST", "/events/restSearch", { eventid: big }],
+        ["POST", "/events/add", event({ sharing_group_id: Number(big) })],
+        ["POST", `/attributes/edit/${target.Attribute[0].id}`, { sharing_group_id: big }],
+        ["POST", `/sightings/add/${big}`, {}],
+        ["POST", "/sightings/restSearch", { id: Number(big) }],
+        ["POST", `/sightings/delete/${big}`, undefined],
+        ["POST", `/tags/edit/${big}`, { colour: "#000000" }],
+        ["POST", "/events/addTag", { event: target.id, tag: Number(big) }],
+        ["POST", `/halflife/keys/${big}/revoke`, undefined],
+      ] as const) {
+        const before = await api.counts();
+        const answer = await api.call(method, path, body);
+        expect(answer.status, `${method} ${path}: ${answer.text.slice(0, 200)}`).toBeLessThan(500);
+        // SQLite's integers are 64-bit, so there some of these are valid and written.
+        if (answer.status >= 400) {
+          expect(answer.json).toMatchObject({ name: expect.any(String), message: expect.any(String), url: path });
+          expect(await api.counts()).toEqual(before);
+        }
+      }
+    });
+
+    it("stores an attribute value of 6 kB, or refuses it with 400 where the store cannot index it", async () => {
+      // Random, so that PostgreSQL cannot compress it under its index entry limit.
+      const value = randomBytes(4_500).toString("base64");
+      const answer = await api.call("POST", "/events/add", event({ Attribute: [{ type: "text", value }] }));
+      if (dialect.name === "sqlite") {
+        expect(answer.status).toBe(200);
+        expect(answer.json.Event.Attribute[0].value).toBe(value);
+      } else {
+        expect(answer.status, answer.text.slice(0, 200)).toBe(400);
+        expect(answer.json.message).toMatch(/too long for PostgreSQL to index/);
+      }
     });
 
     it("answers path traversal and odd paths with 404, never a file", async () => {

@@ -14,6 +14,7 @@ const HOSTILE = [
   "-1",
   "1e309",
   "9007199254740993",
+  "2147483648",
   "' OR 1=1 --",
   '"; DROP TABLE events; --',
   "%",
@@ -64,7 +65,7 @@ const rawBody = fc.oneof(
 );
 
 const segment = fc.oneof(
-  fc.constantFrom("1", "2", "999999", "0", "abc", "%25", "%", "%ZZ", "..%2F..%2Fetc", "4b0b6a6c-0f0e-4d2a-9c62-6b2b8e4f1a01", "attribute", "event", "tlp:green", "1.json"),
+  fc.constantFrom("1", "2", "999999", "99999999999", "0", "abc", "%25", "%", "%ZZ", "..%2F..%2Fetc", "4b0b6a6c-0f0e-4d2a-9c62-6b2b8e4f1a01", "attribute", "event", "tlp:green", "1.json"),
   fc.string({ minLength: 1, maxLength: 12 }).map(encodeURIComponent),
 );
 
