@@ -213,6 +213,17 @@ export async function mergeIntoEvent(
   options: { now: number; createTags: boolean },
 ): Promise<void> {
   const { now } = options;
+  const seen = new Set<string>();
+  const unique = (uuid: string | undefined, field: string) => {
+    if (uuid === undefined) return;
+    if (seen.has(uuid)) throw invalidInput(field, `repeats the uuid ${uuid}`);
+    seen.add(uuid);
+  };
+  (edit.Attribute ?? []).forEach((a, i) => unique(a.uuid, `Attribute.${i}.uuid`));
+  (edit.Object ?? []).forEach((o, i) => {
+    unique(o.uuid, `Object.${i}.uuid`);
+    (o.Attribute ?? []).forEach((a, j) => unique(a.uuid, `Object.${i}.Attribute.${j}.uuid`));
+  });
   const existingObjects = new Map((await tx.objects.byEvents([event.id], { includeDeleted: true })).map((o) => [o.uuid, o]));
   const attributes: Array<{ input: AttributeInput; prepared: PreparedAttribute; objectId: number | null; field: string }> = [];
   (edit.Attribute ?? []).forEach((input, i) => attributes.push({ input, prepared: prepareAttribute(input, now, `Attribute.${i}`), objectId: 0, field: `Attribute.${i}` }));
