@@ -6,6 +6,7 @@ import type { Database } from "../schema.js";
 import type { AttributeFilter, AttributesPort, New, Viewer } from "../store.js";
 import { attributeVisible, isAttributeVisible } from "../visibility.js";
 import { chunks, likeMatch, likePattern, type Db } from "./common.js";
+import { invalidInput } from "../../core/errors.js";
 
 type Scope = ExpressionBuilder<Database & { a: Database["attributes"]; e: Database["events"] }, "a" | "e">;
 
@@ -34,6 +35,27 @@ function valueCondition(eb: Scope, value: string, dialect: Dialect): Expression<
   return eb.or([eb("a.value1", "=", value), eb("a.value2", "=", value)]);
 }
 
+/** % patterns one value filter may hold: each is its own LIKE, and SQLite's expressions stop at a depth of 1,000. */
+const MAX_VALUE_PATTERNS = 200;
+
+/**
+ * Any of these values, as few SQL terms as possible: exact values in IN lists (either half, or
+ * the whole composite value), and one term per % pattern. One term per value would nest past
+ * SQLite's expression depth limit on long lists.
+ */
+function anyValue(eb: Scope, values: readonly string[], dialect: Dialect): Expression<SqlBool> {
+  const patterns = values.filter((v) => v.includes("%"));
+  if (patterns.length > MAX_VALUE_PATTERNS) throw invalidInput("value", `holds more than ${MAX_VALUE_PATTERNS} % patterns; split the search`);
+  const exact = values.filter((v) => !v.includes("%"));
+  const composite = exact.filter((v) => v.includes("|"));
+  const any: Expression<SqlBool>[] = [];
+  if (exact.length) any.push(eb("a.value1", "in", exact), eb("a.value2", "in", exact));
+  // "a|b" is the whole value of a composite attribute: its first half narrows through the index.
+  if (composite.length) any.push(eb.and([eb("a.value1", "in", composite.map((v) => v.slice(0, v.indexOf("|")))), eb("a.value", "in", composite)]));
+  for (const pattern of patterns) any.push(valueCondition(eb, pattern, dialect));
+  return eb.or(any);
+}
+
 const nonEmpty = <T>(list: T[], none: T): T[] => (list.length ? list : [none]);
 
 function tagged(eb: Scope, tagIds: number[]): Expression<SqlBool> {
@@ -53,8 +75,8 @@ export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewe
   if (f.anyUuids) all.push(eb.or([eb("a.uuid", "in", nonEmpty(f.anyUuids, "")), eb("e.uuid", "in", nonEmpty(f.anyUuids, ""))]));
   if (f.eventIds) all.push(eb("a.event_id", "in", nonEmpty(f.eventIds, -1)));
   if (f.eventUuids) all.push(eb("e.uuid", "in", nonEmpty(f.eventUuids, "")));
-  if (f.values?.length) all.push(eb.or(f.values.map((v) => valueCondition(eb, v, dialect))));
-  for (const v of f.notValues ?? []) all.push(eb.not(valueCondition(eb, v, dialect)));
+  if (f.values?.length) all.push(anyValue(eb, f.values, dialect));
+  if (f.notValues?.length) all.push(eb.not(anyValue(eb, f.notValues, dialect)));
   if (f.types) all.push(eb("a.type", "in", nonEmpty(f.types, "")));
   if (f.notTypes?.length) all.push(eb("a.type", "not in", f.notTypes));
   if (f.categories) all.push(eb("a.category", "in", nonEmpty(f.categories, "")));
