@@ -235,6 +235,47 @@ for (const dialect of dialects) {
       }
     });
 
+    it("answers filter lists of 2,000 items, and refuses longer ones with 400 naming the filter", async () => {
+      const values = (n: number) => Array.from({ length: n }, (_, i) => `v${i}.example`);
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+      const uuids = (n: number) => Array.from({ length: n }, () => randomUUID());
+      const combined = await api.call("POST", "/attributes/restSearch", {
+        value: values(2_000),
+        uuid: uuids(2_000),
+        eventid: ids(2_000),
+        type: values(2_000).map((v) => `!${v}`),
+        category: values(2_000),
+        org: ids(2_000).map(String),
+        object_relation: values(2_000),
+      });
+      expect(combined.status, combined.text.slice(0, 200)).toBe(200);
+      for (const [path, body] of [
+        ["/attributes/restSearch", { value: values(2_000) }],
+        ["/sightings/add", { values: values(2_000) }],
+        ["/sightings/restSearch", { id: ids(2_000) }],
+        ["/events/index", { eventid: ids(2_000) }],
+        ["/events/restSearch", { eventid: ids(2_000) }],
+      ] as const) {
+        expect((await api.call("POST", path, body)).status, path).toBe(200);
+      }
+      await refused("POST", "/attributes/restSearch", { value: values(2_001) }, 400, "value lists at most 2000 items; split the search");
+      await refused("POST", "/attributes/restSearch", { eventid: ids(40_000) }, 400, /^eventid lists at most/);
+      await refused("POST", "/attributes/restSearch", { uuid: uuids(2_001) }, 400, /^uuid lists at most/);
+      await refused("POST", "/sightings/add", { values: values(40_000) }, 400, /^values lists at most/);
+      await refused("POST", "/sightings/restSearch", { id: ids(2_001) }, 400, /^id lists at most/);
+      await refused("POST", "/events/index", { eventid: ids(2_001) }, 400, /^eventid lists at most/);
+      await refused("POST", "/events/restSearch", { eventid: ids(2_001) }, 400, /^eventid lists at most/);
+      const negated = await api.call("POST", "/attributes/restSearch", { value: values(2_000).map((v) => `!${v}`) });
+      expect(negated.status).toBe(200);
+      const patterns = await api.call("POST", "/attributes/restSearch", { value: values(200).map((v) => `%${v}`) });
+      expect(patterns.status).toBe(200);
+      await refused("POST", "/attributes/restSearch", { value: values(201).map((v) => `%${v}`) }, 400, /^value holds more than 200 % patterns/);
+      expect((await api.call("POST", "/attributes/restSearch", { tags: { AND: values(100) } })).status).toBe(200);
+      await refused("POST", "/attributes/restSearch", { tags: { AND: values(101) } }, 400, /^tags\.AND holds more than 100 tags/);
+      const composite = await api.call("POST", "/attributes/restSearch", { value: values(2_000).map((v, i) => `${v}|192.0.2.${i % 250}`) });
+      expect(composite.status).toBe(200);
+    });
+
     it("answers path traversal and odd paths with 404, never a file", async () => {
       for (const path of ["/events/view/..%2F..%2Fetc%2Fpasswd", "/events/view/../../etc/passwd", "/../../etc/passwd", "/events/view/%2e%2e"]) {
         const answer = await api.call("GET", path);
