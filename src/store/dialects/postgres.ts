@@ -43,9 +43,23 @@ const INPUT_REFUSALS: Record<string, string> = {
   "22021": "a text in the request holds characters PostgreSQL cannot store",
 };
 
+/**
+ * Writes that lost a race with another request (on another node, or on another connection of this
+ * one): the checks before the write passed, then the other write landed first. They become
+ * CONFLICT (a 409) and leave nothing behind, as the transaction is rolled back.
+ */
+const RACES: Record<string, string> = {
+  "23505": "the request conflicts with a change made at the same time (a uuid or name that now exists); try again",
+  "40001": "the request conflicts with a change made at the same time; try again",
+  "40P01": "the request conflicts with a change made at the same time; try again",
+};
+
 function refusal(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code in INPUT_REFUSALS ? new HalflifeError("INVALID_INPUT", INPUT_REFUSALS[code]!, { cause: error }) : error;
+  if (typeof code !== "string") return error;
+  if (code in INPUT_REFUSALS) return new HalflifeError("INVALID_INPUT", INPUT_REFUSALS[code]!, { cause: error });
+  if (code in RACES) return new HalflifeError("CONFLICT", RACES[code]!, { cause: error });
+  return error;
 }
 
 /** The pool, with each client's query failures passed through `refusal`. */
