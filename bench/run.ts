@@ -4,12 +4,16 @@ import os from "node:os";
 import { benchCore } from "./core.js";
 import { benchDecay } from "./decay.js";
 import { benchSweep } from "./sweep.js";
+import { benchImport } from "./import.js";
+import { benchSearch } from "./search.js";
 import { formatResults, type BenchResult } from "./report.js";
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   core: benchCore,
   decay: benchDecay,
   sweep: benchSweep,
+  import: benchImport,
+  search: benchSearch,
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

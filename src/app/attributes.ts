@@ -39,6 +39,11 @@ export async function addAttributes(context: AppContext, principal: Principal, e
   requirePermission(principal, "perm_add", "You do not have permission to add attributes.");
   const now = context.now();
   const prepared = inputs.map((input, i) => prepareAttribute(input, now, inputs.length > 1 ? `Attribute.${i}` : "Attribute"));
+  const uuids = new Set<string>();
+  prepared.forEach((p, i) => {
+    if (uuids.has(p.record.uuid)) throw new HalflifeError("INVALID_INPUT", `Attribute.${i}.uuid repeats the uuid ${p.record.uuid}`, { field: `Attribute.${i}.uuid` });
+    uuids.add(p.record.uuid);
+  });
   return context.store.transaction(async (tx) => {
     const event = await findEventIn(tx, context, principal, eventReference);
     requireModifyEvent(principal, event);

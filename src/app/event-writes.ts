@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { HalflifeError, invalidInput } from "../core/errors.js";
-import type { AttributeRecord, EventRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
+import type { AttributeRecord, EventRecord, ObjectRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
 import { normaliseValue, toMicroseconds } from "../misp/attribute-values.js";
 import { defaultCategory, defaultToIds, isKnownType, isValidCategoryForType } from "../misp/describe-types.js";
 import type { AttributeInput, EventInput, ObjectInput } from "../misp/parse.js";
@@ -133,6 +133,8 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   const allAttributes = [...prepared.attributes, ...prepared.objects.flatMap((o) => o.attributes)];
   const taken = await tx.attributes.existingUuids(allAttributes.map((a) => a.record.uuid));
   if (taken.size > 0) throw invalidInput("Attribute.uuid", `an attribute with uuid ${[...taken][0]} already exists`);
+  const takenObjects = await tx.objects.existingUuids(prepared.objects.map((o) => o.uuid));
+  if (takenObjects.size > 0) throw invalidInput("Object.uuid", `an object with uuid ${[...takenObjects][0]} already exists`);
 
   const event = await tx.events.insert({
     ...prepared.event,
@@ -149,26 +151,8 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   }
 
   const rows: Array<{ prepared: PreparedAttribute; objectId: number }> = prepared.attributes.map((p) => ({ prepared: p, objectId: 0 }));
-  for (const object of prepared.objects) {
-    const o = object.input;
-    const record = await tx.objects.insert({
-      uuid: object.uuid,
-      event_id: event.id,
-      name: o.name,
-      meta_category: o["meta-category"] ?? o.meta_category ?? "",
-      description: o.description ?? "",
-      template_uuid: o.template_uuid ?? "",
-      template_version: o.template_version ?? "",
-      comment: o.comment ?? "",
-      distribution: (o.distribution ?? 5) as EventRecord["distribution"],
-      sharing_group_id: o.sharing_group_id ?? 0,
-      timestamp: o.timestamp ?? options.now,
-      first_seen: toMicroseconds(o.first_seen, "Object.first_seen"),
-      last_seen: toMicroseconds(o.last_seen, "Object.last_seen"),
-      deleted: o.deleted ?? false,
-    });
-    rows.push(...object.attributes.map((p) => ({ prepared: p, objectId: record.id })));
-  }
+  const objectIds = await tx.objects.insertMany(prepared.objects.map((object) => objectRecord(object, event.id, options.now)));
+  prepared.objects.forEach((object, i) => rows.push(...object.attributes.map((p) => ({ prepared: p, objectId: objectIds[i]! }))));
 
   const ids = await tx.attributes.insertMany(rows.map((r) => ({ ...r.prepared.record, event_id: event.id, object_id: r.objectId })));
   const links: Array<{ attribute_id: number; event_id: number; tag_id: number; local: boolean }> = [];
@@ -196,6 +180,95 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   const fresh = sightings.filter((s) => !knownSightings.has(s.uuid) && (knownSightings.add(s.uuid), true));
   if (fresh.length) await tx.sightings.insertMany(fresh);
   return event;
+}
+
+function objectRecord({ uuid, input: o }: { uuid: string; input: ObjectInput }, eventId: number, now: number): New<ObjectRecord> {
+  return {
+    uuid,
+    event_id: eventId,
+    name: o.name,
+    meta_category: o["meta-category"] ?? o.meta_category ?? "",
+    description: o.description ?? "",
+    template_uuid: o.template_uuid ?? "",
+    template_version: o.template_version ?? "",
+    comment: o.comment ?? "",
+    distribution: (o.distribution ?? 5) as EventRecord["distribution"],
+    sharing_group_id: o.sharing_group_id ?? 0,
+    timestamp: o.timestamp ?? now,
+    first_seen: toMicroseconds(o.first_seen, "Object.first_seen"),
+    last_seen: toMicroseconds(o.last_seen, "Object.last_seen"),
+    deleted: o.deleted ?? false,
+  };
+}
+
+/**
+ * events/edit's content: the event tags, attributes and objects a request names. Tags are added
+ * when missing; attributes and objects are added (new uuid) or their attributes updated (known
+ * uuid). Nothing is removed by leaving it out: removing takes removeTag or attributes/delete.
+ */
+export async function mergeIntoEvent(
+  tx: StoreSession,
+  event: EventRecord,
+  edit: { Tag?: EventInput["Tag"]; Attribute?: EventInput["Attribute"]; Object?: EventInput["Object"] },
+  options: { now: number; createTags: boolean },
+): Promise<void> {
+  const { now } = options;
+  const seen = new Set<string>();
+  const unique = (uuid: string | undefined, field: string) => {
+    if (uuid === undefined) return;
+    if (seen.has(uuid)) throw invalidInput(field, `repeats the uuid ${uuid}`);
+    seen.add(uuid);
+  };
+  (edit.Attribute ?? []).forEach((a, i) => unique(a.uuid, `Attribute.${i}.uuid`));
+  (edit.Object ?? []).forEach((o, i) => {
+    unique(o.uuid, `Object.${i}.uuid`);
+    (o.Attribute ?? []).forEach((a, j) => unique(a.uuid, `Object.${i}.Attribute.${j}.uuid`));
+  });
+  const existingObjects = new Map((await tx.objects.byEvents([event.id], { includeDeleted: true })).map((o) => [o.uuid, o]));
+  const attributes: Array<{ input: AttributeInput; prepared: PreparedAttribute; objectId: number | null; field: string }> = [];
+  (edit.Attribute ?? []).forEach((input, i) => attributes.push({ input, prepared: prepareAttribute(input, now, `Attribute.${i}`), objectId: 0, field: `Attribute.${i}` }));
+  const newObjects: Array<{ uuid: string; input: ObjectInput; attributes: number[] }> = [];
+  for (const [i, input] of (edit.Object ?? []).entries()) {
+    const uuid = input.uuid ?? randomUUID();
+    const known = existingObjects.get(uuid);
+    const fresh = known ? null : { uuid, input, attributes: [] as number[] };
+    if (fresh) newObjects.push(fresh);
+    (input.Attribute ?? []).forEach((a, j) => {
+      fresh?.attributes.push(attributes.length);
+      attributes.push({ input: a, prepared: prepareAttribute(a, now, `Object.${i}.Attribute.${j}`), objectId: known ? known.id : null, field: `Object.${i}.Attribute.${j}` });
+    });
+  }
+  const takenObjects = await tx.objects.existingUuids(newObjects.map((o) => o.uuid));
+  if (takenObjects.size > 0) throw new HalflifeError("CONFLICT", `object ${[...takenObjects][0]} belongs to another event`, { field: "Object.uuid" });
+  const objectIds = await tx.objects.insertMany(newObjects.map((object) => objectRecord(object, event.id, now)));
+  newObjects.forEach((object, i) => object.attributes.forEach((index) => (attributes[index]!.objectId = objectIds[i]!)));
+
+  const tags = await tagsByName(tx, [...(edit.Tag ?? []).map((t) => t.name), ...attributes.flatMap((a) => a.prepared.tags.map((t) => t.name))], options.createTags);
+  for (const link of edit.Tag ?? []) {
+    const tag = tags.get(link.name);
+    if (tag) await tx.tags.attachToEvent(event.id, tag.id, link.local ?? false);
+  }
+
+  const inserts: Array<{ index: number; record: New<AttributeRecord> }> = [];
+  const ids: number[] = [];
+  for (const [index, { input, prepared, objectId, field }] of attributes.entries()) {
+    const existing = input.uuid ? await tx.attributes.byUuid(prepared.record.uuid) : null;
+    if (existing && existing.event_id !== event.id) throw new HalflifeError("CONFLICT", `attribute ${existing.uuid} belongs to another event`, { field: `${field}.uuid` });
+    if (existing) {
+      const { uuid: _uuid, ...changes } = prepared.record;
+      await tx.attributes.update(existing.id, { ...changes, timestamp: input.timestamp ?? now });
+      ids[index] = existing.id;
+    } else {
+      inserts.push({ index, record: { ...prepared.record, event_id: event.id, object_id: objectId ?? 0 } });
+    }
+  }
+  const inserted = await tx.attributes.insertMany(inserts.map((i) => i.record));
+  inserts.forEach((insert, i) => (ids[insert.index] = inserted[i]!));
+  await tx.tags.attachManyToAttributes(
+    attributes.flatMap(({ prepared }, index) =>
+      prepared.tags.flatMap((t) => (tags.has(t.name) ? [{ attribute_id: ids[index]!, event_id: event.id, tag_id: tags.get(t.name)!.id, local: t.local }] : [])),
+    ),
+  );
 }
 
 /** After a change to an event's content: stamp it and unpublish it, as MISP does. */

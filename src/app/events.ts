@@ -6,7 +6,7 @@ import type { EventRecord, EventTree, OrgRecord, Principal } from "../core/domai
 import type { EventEdit, EventInput } from "../misp/parse.js";
 import type { EventListFilter, StoreSession } from "../store/store.js";
 import { viewerOf, type AppContext } from "./context.js";
-import { prepareAttribute, prepareEvent, touchEvent, writeEvent } from "./event-writes.js";
+import { mergeIntoEvent, prepareEvent, touchEvent, writeEvent } from "./event-writes.js";
 import { requireModifyEvent, requirePermission, requirePublish } from "./permissions.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,9 +50,9 @@ export async function addEvent(context: AppContext, principal: Principal, input:
 }
 
 /**
- * events/edit: changes only the event fields the request names; attributes in the request are
- * added (new uuid) or updated (known uuid). The event is stamped and unpublished, unless the
- * request publishes it.
+ * events/edit: changes only the event fields the request names; tags in the request are added,
+ * attributes and objects added (new uuid) or updated (known uuid). The event is stamped and
+ * unpublished, unless the request publishes it.
  */
 export async function editEvent(context: AppContext, principal: Principal, reference: string, edit: EventEdit): Promise<EventRecord> {
   const now = context.now();
@@ -74,17 +74,8 @@ export async function editEvent(context: AppContext, principal: Principal, refer
     }
     await tx.events.update(event.id, fields);
 
-    for (const [i, attributeInput] of (edit.Attribute ?? []).entries()) {
-      const prepared = prepareAttribute(attributeInput, now, `Attribute.${i}`);
-      const existing = attributeInput.uuid ? await tx.attributes.byUuid(prepared.record.uuid) : null;
-      if (existing && existing.event_id !== event.id) throw new HalflifeError("CONFLICT", `attribute ${existing.uuid} belongs to another event`, { field: `Attribute.${i}.uuid` });
-      if (existing) {
-        const { uuid: _uuid, ...changes } = prepared.record;
-        await tx.attributes.update(existing.id, { ...changes, timestamp: attributeInput.timestamp ?? now });
-      } else {
-        await tx.attributes.insertMany([{ ...prepared.record, event_id: event.id, object_id: 0 }]);
-      }
-    }
+    // The tags, attributes and objects the request names; PyMISP's update_event sends them all.
+    await mergeIntoEvent(tx, event, edit, { now, createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor });
     return (await tx.events.byId(event.id))!;
   });
 }

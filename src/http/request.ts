@@ -3,6 +3,7 @@
  * snake_case controllers) and lenient JSON bodies (an empty body with a JSON content type is `{}`).
  */
 import type { Context } from "hono";
+import { invalidInput } from "../core/errors.js";
 import { HttpError } from "./errors.js";
 
 const CONTROLLER_ALIASES: Record<string, string> = {
@@ -23,7 +24,9 @@ export function routingPath(pathname: string): string {
   let segments = pathname.split("/").filter((s, i) => i === 0 || s !== "");
   if (segments.length > 1) {
     const last = segments.length - 1;
-    segments[last] = segments[last]!.replace(/\.json$/i, "");
+    // `.json` is CakePHP's extension on MISP's routes; Halflife's own routes are named as they are
+    // (`/halflife/openapi.json` is a document's name, not an extension).
+    if (segments[1] !== "halflife") segments[last] = segments[last]!.replace(/\.json$/i, "");
     if (segments[1] && CONTROLLER_ALIASES[segments[1]]) segments[1] = CONTROLLER_ALIASES[segments[1]]!;
     segments = segments.filter((segment, i) => i < 3 || !NAMED_PARAMETER.test(decodeURIComponentSafe(segment)));
   }
@@ -64,9 +67,35 @@ export function urlParameters(c: Context): Record<string, string> {
 export async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return {};
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new HttpError(400, "The request body is not valid JSON.");
   }
+  refuseNul(body, "");
+  return body;
+}
+
+/**
+ * NUL characters are refused everywhere: PostgreSQL cannot store them in text, and no MISP value
+ * needs one. Names the field (`Attribute.0.value`).
+ */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === "string") {
+    if (value.includes("\u0000")) throw invalidInput(path || "body", "must not contain NUL characters");
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => refuseNul(item, path ? `${path}.${i}` : String(i)));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (key.includes("\u0000")) throw invalidInput(path || "body", "must not contain NUL characters in its keys");
+      refuseNul(item, field);
+    }
+  }
+}
+
+/** Whether a URL path or query carries a NUL character, raw or percent-encoded. */
+export function urlHasNul(url: string): boolean {
+  return /%00/i.test(url) || url.includes("\u0000");
 }

@@ -10,7 +10,7 @@ import type { AppContext } from "../app/context.js";
 import { errorResponse, HttpError, type ErrorLogger } from "./errors.js";
 import { principalOf, type SessionResolver } from "./auth.js";
 import type { Metrics } from "./metrics.js";
-import { routingPath } from "./request.js";
+import { routingPath, urlHasNul } from "./request.js";
 import { RouteTable } from "./route-table.js";
 import { mispRoutes } from "./routes/index.js";
 
@@ -45,6 +45,10 @@ export function createHttpApp(deps: HttpDeps): { app: Hono; table: RouteTable } 
     await next();
     const route = c.req.routePath === "/*" ? "unmatched" : c.req.routePath;
     deps.metrics.observeRequest(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
+  });
+  app.use("*", async (c, next) => {
+    if (urlHasNul(c.req.url)) return errorResponse(c, new HttpError(400, "The request URL must not contain NUL characters."));
+    await next();
   });
   app.use(
     "*",

@@ -114,6 +114,8 @@ export function normaliseValue(type: string, value: string, field = "value"): st
 /** first_seen/last_seen: ISO-8601 text or Unix seconds → Unix microseconds (MISP's precision). */
 export function toMicroseconds(value: string | number | null | undefined, field: string): number | null {
   if (value === null || value === undefined || value === "") return null;
+  // Callers pass request values through; a list or an object is bad input, not a crash.
+  if (typeof value !== "number" && typeof value !== "string") throw invalidInput(field, "is not a date");
   if (typeof value === "number" || /^\d+(\.\d+)?$/.test(value)) {
     const seconds = Number(value);
     if (!Number.isFinite(seconds)) throw invalidInput(field, "is not a date");

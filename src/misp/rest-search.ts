@@ -27,11 +27,13 @@ export const IMPLEMENTED_PARAMETERS = new Set<string>([
   "includeSightings", "includeDecayScore", "decayingModel", "excludeDecayed", "modelOverrides", "includeFullModel",
   "score", "attribute_timestamp", "first_seen", "last_seen", "eventinfo", "includeAllTags", "includeAttributeUuid",
   "includeScoresOnEvent",
-  // Flags PyMISP always sends as 0; at 0 they ask for nothing, so they are honoured by doing nothing.
-  "withAttachments", "metadata", "enforceWarninglist", "sgReferenceOnly", "includeContext", "includeCorrelations",
 ]);
 
-/** Parameters that mean nothing at a falsy value, so "ignored" is only worth reporting when set. */
+/**
+ * Parameters that mean nothing at a falsy value, so "ignored" is only worth reporting when set.
+ * PyMISP sends several of them as 0 on every search; set to 1 they ask for something Halflife
+ * does not do, and the caller is told.
+ */
 const NOOP_WHEN_FALSY = new Set(["withAttachments", "metadata", "enforceWarninglist", "sgReferenceOnly", "includeContext", "includeCorrelations", "includeProposals", "includeWarninglistHits", "includeGalaxy", "flatten"]);
 
 const KNOWN = new Set<string>([...KNOWN_PARAMETERS, "includeScoresOnEvent"]);
@@ -84,6 +86,16 @@ export function checkParameters(body: unknown, extraKnown: readonly string[] = [
   return { params, ignored };
 }
 
+/**
+ * The most items one filter list may hold. Each becomes a bound parameter (two for values and
+ * uuids), and a statement holds at most 32,766 of them on SQLite and 65,535 on PostgreSQL; past
+ * this a search is refused with a 400 naming the filter, rather than failing in the database.
+ */
+export const MAX_LIST_ITEMS = 2_000;
+
+/** The most tags that must all be present (`tags: {AND: [...]}`). */
+export const MAX_AND_TAGS = 100;
+
 /** A list filter with MISP's "!" negation: `["a", "!b"]` → include a, exclude b. */
 export interface ListFilter {
   include: string[];
@@ -112,6 +124,7 @@ export function listFilter(value: unknown, field: string): ListFilter {
     }
   } else if (Array.isArray(value)) value.forEach((item) => add(item, false));
   else if (value !== undefined && value !== null && value !== "") add(value, false);
+  if (include.length + exclude.length > MAX_LIST_ITEMS) throw invalidInput(field, `lists at most ${MAX_LIST_ITEMS} items; split the search`);
   return { include, exclude };
 }
 
@@ -124,7 +137,10 @@ export function tagFilter(value: unknown): { any: string[]; all: string[]; none:
     };
     for (const key of Object.keys(value)) if (!["OR", "AND", "NOT"].includes(key)) throw invalidInput(`tags.${key}`, "must be OR, AND or NOT");
     const or = listFilter(value.OR ?? [], "tags.OR");
-    return { any: [...or.include], all: pick("AND"), none: [...pick("NOT"), ...or.exclude] };
+    const all = pick("AND");
+    // Each AND tag is a condition of its own, and SQLite's expressions stop at a depth of 1,000.
+    if (all.length > MAX_AND_TAGS) throw invalidInput("tags.AND", `holds more than ${MAX_AND_TAGS} tags`);
+    return { any: [...or.include], all, none: [...pick("NOT"), ...or.exclude] };
   }
   const { include, exclude } = listFilter(value, "tags");
   return { any: include, all: [], none: exclude };

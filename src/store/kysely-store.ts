@@ -64,7 +64,7 @@ export function session(db: Kysely<Database>, dialect: Dialect, changes: ChangeT
     users: usersRepo(db),
     keys: keysRepo(db),
     events: eventsRepo(db, dialect),
-    objects: objectsRepo(db),
+    objects: objectsRepo(db, dialect),
     attributes: attributesRepo(db, dialect, changes),
     tags: tagsRepo(db, dialect, changes),
     taxonomies: taxonomiesRepo(db, changes),

@@ -118,6 +118,10 @@ export interface EventsPort {
 
 export interface ObjectsPort {
   insert(object: New<ObjectRecord>): Promise<ObjectRecord>;
+  /** Bulk insert for event writes: one statement (or one prepared statement) per batch. Returns the new ids, in order. */
+  insertMany(objects: readonly New<ObjectRecord>[]): Promise<number[]>;
+  /** Which of these uuids are taken already. */
+  existingUuids(uuids: readonly string[]): Promise<Set<string>>;
   byId(id: number): Promise<ObjectRecord | null>;
   byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<ObjectRecord[]>;
 }

@@ -62,8 +62,8 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
     })
     .add({
       methods: ["GET"],
-      // Routing drops a ".json" suffix (MISP style), so this answers /halflife/openapi.json too.
-      path: "/halflife/openapi",
+      // Halflife's own paths keep their ".json" (see routingPath): this is the document's name.
+      path: "/halflife/openapi.json",
       group: "halflife",
       summary: "This document: every route of the API.",
       auth: false,

@@ -4,11 +4,11 @@ import { invalidInput } from "../../core/errors.js";
 import { isObject, unwrapBody } from "../../misp/parse.js";
 import { jsonBody, urlParameters } from "../request.js";
 
-/** A path parameter that must be present. */
+/** A path parameter that must be present, percent-decoded (once: Hono has already decoded it). */
 export function pathParam(c: Context, name: string): string {
   const value = c.req.param(name);
   if (value === undefined || value === "") throw invalidInput(name, "is required in the path");
-  return decodeURIComponent(value);
+  return value;
 }
 
 /** The JSON body, unwrapped from `request` and from `{ Model: ... }`. */

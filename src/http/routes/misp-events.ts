@@ -149,7 +149,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Search events (returnFormat json): event filters, plus attribute filters that an event must match.",
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
-        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall"]);
+        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata"]);
         if (params.returnFormat !== undefined && params.returnFormat !== "json") {
           throw new HttpError(400, "events/restSearch answers returnFormat json only; use attributes/restSearch for csv and text");
         }

@@ -3,7 +3,7 @@ import { addSightings, deleteSighting, listSightings, searchSightings, type Sigh
 import { invalidInput } from "../../core/errors.js";
 import { isObject, mispInt, parseWith } from "../../misp/parse.js";
 import { attributeFields, presentOrgBrief, presentSaved, presentSighting } from "../../misp/present.js";
-import { listFilter } from "../../misp/rest-search.js";
+import { listFilter, MAX_LIST_ITEMS } from "../../misp/rest-search.js";
 import { timePoint } from "../../misp/time-filters.js";
 import { requestPath } from "../errors.js";
 import { jsonBody } from "../request.js";
@@ -68,6 +68,7 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
         if (values !== undefined && (!Array.isArray(values) || values.some((v) => typeof v !== "string" && typeof v !== "number"))) {
           throw invalidInput("values", "must be a list of values");
         }
+        if (values !== undefined && values.length > MAX_LIST_ITEMS) throw invalidInput("values", `lists at most ${MAX_LIST_ITEMS} values; send them in several requests`);
         const outcome = await addSightings(context, principal, {
           reference: c.req.param("id"),
           uuid: typeof body.uuid === "string" ? body.uuid : undefined,
@@ -95,6 +96,7 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
         const scope = c.req.param("context") ?? (typeof body.context === "string" ? body.context : undefined);
         if (scope !== undefined && scope !== "attribute" && scope !== "event") throw invalidInput("context", "Invalid context");
         const now = context.now();
+        if (Array.isArray(body.id) && body.id.length > MAX_LIST_ITEMS) throw invalidInput("id", `lists at most ${MAX_LIST_ITEMS} ids; split the search`);
         const ids = body.id === undefined ? undefined : (Array.isArray(body.id) ? body.id : [body.id]).map((id) => parseWith(mispInt, id, "id"));
         const uuids = body.uuid === undefined ? undefined : listFilter(body.uuid, "uuid").include;
         const types = body.type === undefined ? undefined : listFilter(body.type, "type").include.map((t) => parseWith(mispInt, t, "type"));

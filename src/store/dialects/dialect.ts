@@ -16,5 +16,12 @@ export interface Dialect {
   clustered<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C>;
   /** How many bound parameters one statement may carry; batch sizes derive from it. */
   readonly maxParameters: number;
+  /**
+   * Inserts rows with one cached single-row statement, and returns their new ids in order, when
+   * the database does that faster than a multi-row INSERT built for each batch (SQLite, where
+   * compiling a statement of thousands of parameters costs more than the inserts). Only for use
+   * inside a transaction, which already holds the one connection. Absent: use multi-row INSERTs.
+   */
+  readonly insertRows?: (table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => number[];
   close(): Promise<void>;
 }

@@ -18,6 +18,7 @@ export function openSqlite(file: string): { db: Kysely<Database>; dialect: Diale
   raw.pragma("temp_store = MEMORY");
   raw.pragma("mmap_size = 1073741824");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const inserts = new Map<string, SqliteDatabase.Statement>();
   const dialect: Dialect = {
     name: "sqlite",
     addIdColumn: (table) => table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
@@ -25,6 +26,15 @@ export function openSqlite(file: string): { db: Kysely<Database>; dialect: Diale
     clustered: (table) => table.modifyEnd(sql`without rowid`),
     caseInsensitiveLike: "like",
     maxParameters: 32_000,
+    insertRows: (table, columns, rows) => {
+      const key = `${table}(${columns.join(",")})`;
+      let statement = inserts.get(key);
+      if (!statement) {
+        statement = raw.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values (${columns.map(() => "?").join(", ")})`);
+        inserts.set(key, statement);
+      }
+      return rows.map((row) => Number(statement.run(row as unknown[]).lastInsertRowid));
+    },
     close: async () => {
       await db.destroy();
     },

@@ -5,8 +5,9 @@ import { flags, toAttribute, toTag } from "../rows.js";
 import type { Database } from "../schema.js";
 import type { AttributeFilter, AttributesPort, New, Viewer } from "../store.js";
 import { attributeVisible, isAttributeVisible } from "../visibility.js";
-import { chunks, denseRange, likePattern, type Db } from "./common.js";
+import { chunks, denseRange, likeMatch, likePattern, type Db } from "./common.js";
 import type { ChangeTracker } from "../changes.js";
+import { invalidInput } from "../../core/errors.js";
 
 type Scope = ExpressionBuilder<Database & { a: Database["attributes"]; e: Database["events"] }, "a" | "e">;
 
@@ -23,9 +24,9 @@ function valueCondition(eb: Scope, value: string, dialect: Dialect): Expression<
   if (value.includes("%")) {
     const pattern = likePattern(value);
     return eb.or([
-      eb("a.value1", dialect.caseInsensitiveLike, pattern),
-      eb("a.value2", dialect.caseInsensitiveLike, pattern),
-      eb("a.value", dialect.caseInsensitiveLike, pattern),
+      likeMatch("a.value1", pattern, dialect),
+      likeMatch("a.value2", pattern, dialect),
+      likeMatch("a.value", pattern, dialect),
     ]);
   }
   const bar = value.indexOf("|");
@@ -33,6 +34,27 @@ function valueCondition(eb: Scope, value: string, dialect: Dialect): Expression<
     return eb.or([eb("a.value1", "=", value), eb.and([eb("a.value1", "=", value.slice(0, bar)), eb("a.value2", "=", value.slice(bar + 1))])]);
   }
   return eb.or([eb("a.value1", "=", value), eb("a.value2", "=", value)]);
+}
+
+/** % patterns one value filter may hold: each is its own LIKE, and SQLite's expressions stop at a depth of 1,000. */
+const MAX_VALUE_PATTERNS = 200;
+
+/**
+ * Any of these values, as few SQL terms as possible: exact values in IN lists (either half, or
+ * the whole composite value), and one term per % pattern. One term per value would nest past
+ * SQLite's expression depth limit on long lists.
+ */
+function anyValue(eb: Scope, values: readonly string[], dialect: Dialect): Expression<SqlBool> {
+  const patterns = values.filter((v) => v.includes("%"));
+  if (patterns.length > MAX_VALUE_PATTERNS) throw invalidInput("value", `holds more than ${MAX_VALUE_PATTERNS} % patterns; split the search`);
+  const exact = values.filter((v) => !v.includes("%"));
+  const composite = exact.filter((v) => v.includes("|"));
+  const any: Expression<SqlBool>[] = [];
+  if (exact.length) any.push(eb("a.value1", "in", exact), eb("a.value2", "in", exact));
+  // "a|b" is the whole value of a composite attribute: its first half narrows through the index.
+  if (composite.length) any.push(eb.and([eb("a.value1", "in", composite.map((v) => v.slice(0, v.indexOf("|")))), eb("a.value", "in", composite)]));
+  for (const pattern of patterns) any.push(valueCondition(eb, pattern, dialect));
+  return eb.or(any);
 }
 
 const nonEmpty = <T>(list: T[], none: T): T[] => (list.length ? list : [none]);
@@ -54,8 +76,8 @@ export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewe
   if (f.anyUuids) all.push(eb.or([eb("a.uuid", "in", nonEmpty(f.anyUuids, "")), eb("e.uuid", "in", nonEmpty(f.anyUuids, ""))]));
   if (f.eventIds) all.push(eb("a.event_id", "in", nonEmpty(f.eventIds, -1)));
   if (f.eventUuids) all.push(eb("e.uuid", "in", nonEmpty(f.eventUuids, "")));
-  if (f.values?.length) all.push(eb.or(f.values.map((v) => valueCondition(eb, v, dialect))));
-  for (const v of f.notValues ?? []) all.push(eb.not(valueCondition(eb, v, dialect)));
+  if (f.values?.length) all.push(anyValue(eb, f.values, dialect));
+  if (f.notValues?.length) all.push(eb.not(anyValue(eb, f.notValues, dialect)));
   if (f.types) all.push(eb("a.type", "in", nonEmpty(f.types, "")));
   if (f.notTypes?.length) all.push(eb("a.type", "not in", f.notTypes));
   if (f.categories) all.push(eb("a.category", "in", nonEmpty(f.categories, "")));
@@ -75,8 +97,8 @@ export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewe
   if (f.orgIds) all.push(eb("e.orgc_id", "in", nonEmpty(f.orgIds, -1)));
   if (f.notOrgIds?.length) all.push(eb("e.orgc_id", "not in", f.notOrgIds));
   if (f.objectRelations) all.push(eb("a.object_relation", "in", nonEmpty(f.objectRelations, "")));
-  if (f.eventInfo !== undefined) all.push(eb("e.info", dialect.caseInsensitiveLike, likePattern(f.eventInfo)));
-  if (f.comment !== undefined) all.push(eb("a.comment", dialect.caseInsensitiveLike, likePattern(f.comment)));
+  if (f.eventInfo !== undefined) all.push(likeMatch("e.info", likePattern(f.eventInfo), dialect));
+  if (f.comment !== undefined) all.push(likeMatch("a.comment", likePattern(f.comment), dialect));
   if (f.firstSeenFrom !== undefined) all.push(eb("a.first_seen", ">=", f.firstSeenFrom));
   if (f.lastSeenTo !== undefined) all.push(eb("a.last_seen", "<=", f.lastSeenTo));
   if (f.threatLevelIds) all.push(eb("e.threat_level_id", "in", nonEmpty(f.threatLevelIds, -1)));
@@ -157,6 +179,13 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       return created;
     },
     async insertMany(attributes) {
+      if (dialect.insertRows && db.isTransaction && attributes.length > 0) {
+        const rows = attributes.map(insertRow);
+        const columns = Object.keys(rows[0]!);
+        const ids = await dialect.insertRows("attributes", columns, rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c] ?? null)));
+        await changes.attributes(ids);
+        return ids;
+      }
       const idByUuid = new Map<string, number>();
       // 20 columns a row: stay well inside both databases' parameter limits.
       for (const part of chunks(attributes, Math.floor(dialect.maxParameters / 24))) {

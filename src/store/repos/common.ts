@@ -1,5 +1,6 @@
 /** Helpers shared by the repositories. */
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
+import type { Dialect } from "../dialects/dialect.js";
 import type { Database } from "../schema.js";
 
 export type Db = Kysely<Database>;
@@ -30,4 +31,13 @@ export function denseRange(ids: readonly number[]): [number, number] | null {
     if (id > max) max = id;
   }
   return max - min + 1 <= ids.length * 2 ? [min, max] : null;
+}
+
+/**
+ * `column LIKE pattern ESCAPE '\'`, case-insensitive, for a pattern made by `likePattern`. The
+ * ESCAPE clause is needed: SQLite has no default escape character, so without it `\_` would
+ * never match an underscore there.
+ */
+export function likeMatch(column: string, pattern: string, dialect: Dialect): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} ${sql.raw(dialect.caseInsensitiveLike)} ${pattern} escape ${sql.raw("'\\'")}`;
 }

@@ -4,14 +4,14 @@ import { flags, toEvent, toTag } from "../rows.js";
 import type { Database } from "../schema.js";
 import type { EventListFilter, EventsPort, Viewer } from "../store.js";
 import { eventVisible, isEventVisible } from "../visibility.js";
-import { chunks, likePattern, type Db } from "./common.js";
+import { chunks, likeMatch, likePattern, type Db } from "./common.js";
 import type { Dialect } from "../dialects/dialect.js";
 
 type EventScope = ExpressionBuilder<Database & { e: Database["events"] }, "e">;
 
 function conditions(eb: EventScope, filter: EventListFilter, viewer: Viewer, dialect: Dialect) {
   const all = [eventVisible(eb, viewer)];
-  if (filter.info !== undefined) all.push(eb("e.info", dialect.caseInsensitiveLike, `%${likePattern(filter.info)}%`));
+  if (filter.info !== undefined) all.push(likeMatch("e.info", `%${likePattern(filter.info)}%`, dialect));
   if (filter.orgcIds) all.push(eb("e.orgc_id", "in", filter.orgcIds.length ? filter.orgcIds : [-1]));
   if (filter.published !== undefined) all.push(eb("e.published", "=", filter.published ? 1 : 0));
   if (filter.timestampFrom !== undefined) all.push(eb("e.timestamp", ">=", filter.timestampFrom));

@@ -2,11 +2,37 @@ import { flags, toObject } from "../rows.js";
 import type { ObjectsPort } from "../store.js";
 import { chunks, type Db } from "./common.js";
 import type { ObjectRecord } from "../../core/domain.js";
+import type { Dialect } from "../dialects/dialect.js";
 
-export function objectsRepo(db: Db): ObjectsPort {
+export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
   return {
     async insert(object) {
       return toObject(await db.insertInto("objects").values(flags(object)).returningAll().executeTakeFirstOrThrow());
+    },
+    async insertMany(objects) {
+      if (objects.length === 0) return [];
+      const rows = objects.map((object) => flags(object) as Record<string, unknown>);
+      if (dialect.insertRows && db.isTransaction) {
+        const columns = Object.keys(rows[0]!);
+        return dialect.insertRows("objects", columns, rows.map((row) => columns.map((c) => row[c] ?? null)));
+      }
+      const ids: number[] = [];
+      // 15 columns a row: stay well inside both databases' parameter limits.
+      for (const part of chunks(rows, Math.floor(dialect.maxParameters / 16))) {
+        // Rows come back in the order given: a multi-row INSERT ... RETURNING keeps it on both databases.
+        const inserted = await db.insertInto("objects").values(part as never).returning(["id", "uuid"]).execute();
+        const byUuid = new Map(inserted.map((r) => [r.uuid, r.id]));
+        ids.push(...part.map((row) => byUuid.get(row.uuid as string)!));
+      }
+      return ids;
+    },
+    async existingUuids(uuids) {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(uuids)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("objects").select("uuid").where("uuid", "in", part).execute()) out.add(row.uuid);
+      }
+      return out;
     },
     async byId(id) {
       const row = await db.selectFrom("objects").selectAll().where("id", "=", id).executeTakeFirst();

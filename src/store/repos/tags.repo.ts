@@ -2,7 +2,7 @@ import type { TagRecord } from "../../core/domain.js";
 import type { Dialect } from "../dialects/dialect.js";
 import { flags, toTag } from "../rows.js";
 import type { TagsPort } from "../store.js";
-import { chunks, likePattern, type Db } from "./common.js";
+import { chunks, likeMatch, likePattern, type Db } from "./common.js";
 import type { ChangeTracker } from "../changes.js";
 
 export function tagsRepo(db: Db, dialect: Dialect, changes: ChangeTracker): TagsPort {
@@ -34,12 +34,12 @@ export function tagsRepo(db: Db, dialect: Dialect, changes: ChangeTracker): Tags
     },
     async list(filter) {
       let query = db.selectFrom("tags").selectAll().orderBy("name");
-      if (filter.search !== undefined) query = query.where("name", dialect.caseInsensitiveLike, likePattern(filter.search));
+      if (filter.search !== undefined) query = query.where(likeMatch("name", likePattern(filter.search), dialect));
       if (filter.ids) query = query.where("id", "in", filter.ids.length ? filter.ids : [-1]);
       return (await query.execute()).map(toTag);
     },
     async idsMatching(pattern) {
-      const rows = await db.selectFrom("tags").select("id").where("name", dialect.caseInsensitiveLike, likePattern(pattern)).execute();
+      const rows = await db.selectFrom("tags").select("id").where(likeMatch("name", likePattern(pattern), dialect)).execute();
       return rows.map((r) => r.id);
     },
     async attachToEvent(eventId, tagId, local) {
