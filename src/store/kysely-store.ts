@@ -12,6 +12,7 @@ import { orgsRepo } from "./repos/orgs.repo.js";
 import { sightingsRepo } from "./repos/sightings.repo.js";
 import { tagsRepo } from "./repos/tags.repo.js";
 import { taxonomiesRepo } from "./repos/taxonomies.repo.js";
+import { uiSessionsRepo } from "./repos/ui-sessions.repo.js";
 import { usersRepo } from "./repos/users.repo.js";
 import type { Database } from "./schema.js";
 import type { Store, StoreSession } from "./store.js";
@@ -27,6 +28,7 @@ export function session(db: Kysely<Database>, dialect: Dialect): StoreSession {
     tags: tagsRepo(db, dialect),
     taxonomies: taxonomiesRepo(db),
     sightings: sightingsRepo(db),
+    uiSessions: uiSessionsRepo(db),
   };
 }
 

@@ -197,6 +197,15 @@ export interface UserSettingsTable {
   value: string;
 }
 
+export interface UiSessionsTable {
+  id: Id;
+  token_hash: string;
+  user_id: number;
+  key_id: number;
+  created: number;
+  expires_at: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   roles: RolesTable;
@@ -213,4 +222,5 @@ export interface Database {
   taxonomy_entries: TaxonomyEntriesTable;
   sightings: SightingsTable;
   user_settings: UserSettingsTable;
+  ui_sessions: UiSessionsTable;
 }
