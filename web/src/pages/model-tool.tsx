@@ -1,0 +1,309 @@
+/**
+ * The model tool: a model's decay (formula, parameters, live curve), its base score (weights and
+ * examples) and its attribute types, saved as a new model or over one the user may edit. Opened on
+ * an existing model (/models/:id/edit) it starts from that model; on /models/new from MISP's
+ * tool defaults.
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { PageProps } from "../app.js";
+import { addModel, allModels, editModel, listFormulas, viewModel, type DecayingModel, type FormulaInfo, type ModelDraft } from "../api/models.js";
+import { describeTypes, scoringTaxonomies } from "../api/taxonomies.js";
+import { BaseScoreConfigurator } from "../components/base-score/configurator.js";
+import { Link } from "../components/link.js";
+import { ErrorMessage, Loading, Success } from "../components/notice.js";
+import { DecayChart } from "../components/tool/decay-chart.js";
+import { DecayFigures } from "../components/tool/decay-figures.js";
+import { FormulaPicker, JsonSettings, SightingsSettings } from "../components/tool/formula-picker.js";
+import { SliderField } from "../components/slider-field.js";
+import { TypeMapping } from "../components/tool/type-mapping.js";
+import { setFlash, takeFlash } from "../lib/flash.js";
+import { navigate, withQuery } from "../lib/router.js";
+import { useAction, useAsync } from "../lib/use-async.js";
+import { normaliseWeights, weightsFromConfig } from "../lib/weights.js";
+
+interface Draft {
+  name: string;
+  description: string;
+  formula: string;
+  lifetime: number;
+  decaySpeed: number;
+  threshold: number;
+  defaultBaseScore: number;
+  /** Slider weights, 0–100; stored as normalised ratios. */
+  weights: Record<string, number>;
+  settings: Record<string, unknown>;
+  types: string[];
+  allOrgs: boolean;
+  enabled: boolean;
+}
+
+// MISP's tool starts here: a month, a fast early decay, a threshold of 30.
+const NEW_MODEL: Draft = {
+  name: "",
+  description: "",
+  formula: "Polynomial",
+  lifetime: 30,
+  decaySpeed: 0.3,
+  threshold: 30,
+  defaultBaseScore: 80,
+  weights: {},
+  settings: {},
+  types: [],
+  allOrgs: false,
+  enabled: false,
+};
+
+function draftOf(model: DecayingModel): Draft {
+  const p = model.parameters;
+  return {
+    name: model.name,
+    description: model.description,
+    formula: model.formula,
+    lifetime: p.lifetime ?? NEW_MODEL.lifetime,
+    decaySpeed: p.decay_speed ?? NEW_MODEL.decaySpeed,
+    threshold: p.threshold,
+    defaultBaseScore: p.default_base_score,
+    weights: weightsFromConfig(p.base_score_config),
+    settings: p.settings ?? {},
+    types: model.attribute_types,
+    allOrgs: model.all_orgs,
+    enabled: model.enabled,
+  };
+}
+
+function toModelDraft(draft: Draft, family: string): ModelDraft {
+  const parameters: ModelDraft["parameters"] = {
+    lifetime: draft.lifetime,
+    decay_speed: draft.decaySpeed,
+    threshold: draft.threshold,
+    default_base_score: draft.defaultBaseScore,
+    base_score_config: normaliseWeights(draft.weights),
+  };
+  if (family !== "Polynomial") parameters.settings = draft.settings;
+  return {
+    name: draft.name.trim(),
+    description: draft.description,
+    formula: draft.formula,
+    parameters,
+    attribute_types: draft.types,
+    all_orgs: draft.allOrgs,
+    enabled: draft.enabled,
+  };
+}
+
+type Tab = "decay" | "base-score" | "types";
+const TABS: Array<{ id: Tab; label: string }> = [
+  { id: "decay", label: "Decay" },
+  { id: "base-score", label: "Base score" },
+  { id: "types", label: "Attribute types" },
+];
+
+export function ModelToolPage({ params, query, session }: PageProps) {
+  const id = params.id;
+  const existing = useAsync(() => (id ? viewModel(id) : Promise.resolve(null)), [id]);
+  const formulas = useAsync(listFormulas, []);
+  const [draft, setDraft] = useState<Draft | null>(id ? null : NEW_MODEL);
+
+  useEffect(() => {
+    if (existing.data) setDraft(draftOf(existing.data));
+    else if (!id) setDraft(NEW_MODEL);
+  }, [existing.data, id]);
+
+  if (existing.error && !existing.data) return <ErrorMessage error={existing.error} onRetry={existing.reload} />;
+  if (!draft || (id && !existing.data)) return <Loading what="Loading the model" />;
+  return (
+    <ToolEditor
+      key={id ?? "new"}
+      model={existing.data ?? null}
+      draft={draft}
+      setDraft={(change) => setDraft((d) => (d ? change(d) : d))}
+      formulas={formulas.data ?? []}
+      formulasError={formulas.error}
+      tab={(TABS.find((t) => t.id === query.get("tab"))?.id ?? "decay") as Tab}
+      canSave={session.role.perm_site_admin || session.role.perm_decaying}
+    />
+  );
+}
+
+interface EditorProps {
+  model: DecayingModel | null;
+  draft: Draft;
+  setDraft(update: (draft: Draft) => Draft): void;
+  formulas: FormulaInfo[];
+  formulasError: string | null;
+  tab: Tab;
+  canSave: boolean;
+}
+
+function ToolEditor({ model, draft, setDraft, formulas, formulasError, tab, canSave }: EditorProps) {
+  const types = useAsync(describeTypes, []);
+  const others = useAsync(allModels, []);
+  const taxonomies = useAsync(scoringTaxonomies, []);
+  const [settingsValid, setSettingsValid] = useState(true);
+  // Problems are listed once the user tries to save, not while they are still typing.
+  const [attempted, setAttempted] = useState(false);
+  const [saved, setSaved] = useState<string | null>(takeFlash);
+  const update = (fields: Partial<Draft>) => setDraft((d) => ({ ...d, ...fields }));
+
+  const family = formulas.find((f) => f.name.toLowerCase() === draft.formula.toLowerCase())?.family ?? (draft.formula.toLowerCase().startsWith("polynomial") ? "Polynomial" : draft.formula);
+  const polynomial = family === "Polynomial";
+  const mayOverwrite = model !== null && model.isEditable && !model.default;
+
+  const save = useAction(async (asNew: boolean) => {
+    const body = toModelDraft(draft, family);
+    const result = asNew || !model ? await addModel(body) : await editModel(model.id, body);
+    const message = `Saved as model ${result.id}, “${result.name}”.`;
+    if (asNew || !model) {
+      // From now on the tool edits the new model, so "Save" goes over it.
+      setFlash(message);
+      navigate(`/models/${result.id}/edit`, { replace: true });
+    } else setSaved(message);
+  });
+
+  const problems: string[] = [];
+  if (draft.name.trim() === "") problems.push("Give the model a name.");
+  if (polynomial && !(draft.lifetime > 0)) problems.push("The lifetime must be more than 0 days.");
+  if (polynomial && !(draft.decaySpeed > 0)) problems.push("The decay speed must be more than 0.");
+  if (!settingsValid) problems.push("The formula settings are not valid JSON.");
+
+  const submit = (asNew: boolean) => (event: Event) => {
+    event.preventDefault();
+    setSaved(null);
+    setAttempted(true);
+    if (problems.length === 0) void save.run(asNew);
+  };
+
+  return (
+    <section class="tool">
+      <div class="page-title">
+        <h1>{model ? `Model tool: ${model.name}` : "Model tool: new model"}</h1>
+        {model && <Link href={`/models/${model.id}`}>View this model</Link>}
+      </div>
+      <ErrorMessage error={formulasError} />
+      {model?.default && <p class="notice notice-warning">This is a built-in model: it cannot be changed, but you can save your version as a new model.</p>}
+      {model && !model.default && !model.isEditable && <p class="notice notice-warning">This model belongs to another organisation: you can save your version as a new model.</p>}
+
+      <form class="card save-form" onSubmit={submit(!mayOverwrite)} aria-label="Save the model">
+        <div class="field">
+          <label for="model-name">Name</label>
+          <input id="model-name" required maxLength={255} value={draft.name} onInput={(e) => update({ name: (e.currentTarget as HTMLInputElement).value })} />
+        </div>
+        <div class="field grow">
+          <label for="model-description">Description</label>
+          <input id="model-description" value={draft.description} onInput={(e) => update({ description: (e.currentTarget as HTMLInputElement).value })} />
+        </div>
+        <label class="choice-inline">
+          <input type="checkbox" checked={draft.allOrgs} onChange={(e) => update({ allOrgs: (e.currentTarget as HTMLInputElement).checked })} />
+          Share with every organisation
+        </label>
+        <label class="choice-inline">
+          <input type="checkbox" checked={draft.enabled} onChange={(e) => update({ enabled: (e.currentTarget as HTMLInputElement).checked })} />
+          Enabled
+        </label>
+        <div class="button-row">
+          {mayOverwrite && (
+            <button type="submit" class="button-primary" disabled={!canSave || save.busy}>
+              Save
+            </button>
+          )}
+          <button type="button" class={mayOverwrite ? "" : "button-primary"} disabled={!canSave || save.busy} onClick={submit(true)}>
+            Save as new
+          </button>
+          {model && (
+            <Link class="button" href={withQuery("/simulation", { model: model.id })}>
+              Simulate
+            </Link>
+          )}
+        </div>
+        {!canSave && <p class="help">Your role may not create or change decaying models.</p>}
+        {attempted && problems.length > 0 && save.error === null && (
+          <ul class="field-error" aria-live="polite">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        <ErrorMessage error={save.error} />
+        {saved && <Success>{saved}</Success>}
+      </form>
+
+      <div class="tabs" role="tablist" aria-label="Parts of the model">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => navigate(withQuery(location.pathname, { tab: t.id === "decay" ? undefined : t.id }), { replace: true })}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="card">
+        {tab === "decay" && (
+          <div class="decay-panel">
+            <div class="decay-inputs">
+              <FormulaPicker formulas={formulas} value={draft.formula} onChange={(formula) => update({ formula })} />
+              {polynomial && (
+                <>
+                  <SliderField label="Lifetime" unit="days" value={draft.lifetime} onChange={(lifetime) => update({ lifetime })} min={0} max={365} step={1} help="The score reaches 0 after this many days." testId="lifetime" />
+                  <SliderField label="Decay speed" value={draft.decaySpeed} onChange={(decaySpeed) => update({ decaySpeed })} min={0} max={10} step={0.01} help="1 decays evenly; above 1 it falls fast and then flattens; below 1 it holds and then drops." testId="decay-speed" />
+                </>
+              )}
+              <SliderField label="Threshold" value={draft.threshold} onChange={(threshold) => update({ threshold })} min={0} max={100} step={1} help="Below this score an attribute is decayed." testId="threshold" />
+              {family === "Sightings" && <SightingsSettings settings={draft.settings} onChange={(settings) => update({ settings })} />}
+              {!polynomial && family !== "Sightings" && <JsonSettings settings={draft.settings} onChange={(settings) => update({ settings })} onValidity={setSettingsValid} />}
+            </div>
+            <div class="decay-preview">
+              {polynomial && draft.lifetime > 0 && draft.decaySpeed > 0 ? (
+                <>
+                  <DecayChart
+                    lifetime={draft.lifetime}
+                    decaySpeed={draft.decaySpeed}
+                    threshold={draft.threshold}
+                    onThreshold={(threshold) => update({ threshold })}
+                    onDecaySpeed={(decaySpeed) => update({ decaySpeed })}
+                  />
+                  <p class="help">Drag the red dot or line to set the threshold, and the blue dot to bend the curve.</p>
+                  <DecayFigures lifetime={draft.lifetime} decaySpeed={draft.decaySpeed} threshold={draft.threshold} />
+                </>
+              ) : polynomial ? (
+                <p class="notice notice-warning">The curve needs a lifetime and a decay speed above 0.</p>
+              ) : (
+                <p class="notice notice-empty">This formula does not decay with age along a curve the tool can draw. Simulate the saved model on real attributes to see its scores.</p>
+              )}
+            </div>
+          </div>
+        )}
+        {tab === "base-score" &&
+          (taxonomies.data ? (
+            <BaseScoreConfigurator
+              taxonomies={taxonomies.data.taxonomies}
+              excluded={taxonomies.data.excluded}
+              weights={draft.weights}
+              onWeights={(weights) => update({ weights })}
+              defaultBaseScore={draft.defaultBaseScore}
+              onDefaultBaseScore={(defaultBaseScore) => update({ defaultBaseScore })}
+            />
+          ) : taxonomies.error ? (
+            <ErrorMessage error={taxonomies.error} onRetry={taxonomies.reload} />
+          ) : (
+            <Loading what="Loading the taxonomies" />
+          ))}
+        {tab === "types" &&
+          (types.data ? (
+            <TypeMapping types={types.data} selected={draft.types} onChange={(t) => update({ types: t })} models={others.data ?? []} {...(model ? { currentId: model.id } : {})} />
+          ) : types.error ? (
+            <ErrorMessage error={types.error} onRetry={types.reload} />
+          ) : (
+            <Loading what="Loading the attribute types" />
+          ))}
+      </div>
+    </section>
+  );
+}
