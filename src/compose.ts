@@ -16,7 +16,7 @@ export interface App {
 }
 
 export async function openApp(config: Config, formulas: FormulaRegistry, clock: () => number = () => Math.floor(Date.now() / 1000)): Promise<App> {
-  const store = await openStore(config.DATABASE_URL ? { postgresUrl: config.DATABASE_URL } : { sqliteFile: config.HALFLIFE_DB });
+  const store = await openStore(config.DATABASE_URL ? { postgresUrl: config.DATABASE_URL } : { sqliteFile: config.HALFLIFE_DB }, formulas);
   let hostOrgId = (await store.orgs.list())[0]?.id ?? 1;
   const context: AppContext = {
     store,

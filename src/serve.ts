@@ -9,6 +9,7 @@ import pino from "pino";
 import { bootstrap } from "./app/bootstrap.js";
 import { instanceViewer } from "./app/context.js";
 import { loadDemo } from "./app/demo.js";
+import { enableDefaultModels } from "./app/decaying-models.js";
 import type { CliContext } from "./cli/context.js";
 import type { Config } from "./config/schema.js";
 import { openApp } from "./compose.js";
@@ -59,6 +60,8 @@ Examples:
         if ((options.demo || config.HALFLIFE_DEMO) && (await context.store.events.count({}, instanceViewer(context))) === 0) {
           const admin = (await context.store.keys.principalForUser(started.admin.id))!;
           const demo = await loadDemo(context, admin);
+          // The demo shows scores, so its default models are on (they ship disabled otherwise).
+          await enableDefaultModels(context);
           demoNote = `Demo data: ${demo.events} events, ${demo.attributes} attributes, ${demo.sightings} sightings; partner analyst key ${demo.partnerKey}`;
         }
 

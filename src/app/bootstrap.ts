@@ -1,6 +1,6 @@
 /**
- * First start: the host organisation, a site admin with an API key, and the built-in scoring
- * taxonomies. Later starts change nothing, except that a HALFLIFE_ADMIN_KEY not yet known is added
+ * First start: the host organisation, a site admin with an API key, the built-in scoring
+ * taxonomies and the default decaying models (disabled, as in MISP). Later starts change nothing, except that a HALFLIFE_ADMIN_KEY not yet known is added
  * to the first site admin (so automation can always get in with the key it was given).
  */
 import { randomUUID } from "node:crypto";
@@ -8,6 +8,7 @@ import type { OrgRecord, UserRecord } from "../core/domain.js";
 import type { AppContext } from "./context.js";
 import { hashKey, storeKey } from "./keys.js";
 import { installBuiltinTaxonomies } from "./taxonomies.js";
+import { updateDefaultModels } from "./decaying-models.js";
 
 export interface BootstrapResult {
   hostOrg: OrgRecord;
@@ -43,6 +44,8 @@ export async function bootstrap(context: AppContext, options: { adminKey?: strin
     return { hostOrg, admin, fresh, adminKey };
   });
   await installBuiltinTaxonomies(context);
+  // MISP ships its default models disabled; they are installed at first start all the same.
+  if (result.fresh) await updateDefaultModels(context, null, { hostOrgId: result.hostOrg.id });
   for (const step of options.steps ?? []) await step(context, result);
   return result;
 }

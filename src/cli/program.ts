@@ -9,10 +9,11 @@ import { registerScore } from "./commands/score.js";
 import { registerAdmin } from "./commands/admin.js";
 import { registerImport } from "./commands/import.js";
 import { registerTaxonomies } from "./commands/taxonomies.js";
+import { registerModels } from "./commands/models.js";
 
 export type CommandRegistrar = (program: Command, context: CliContext) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerScore, registerImport, registerTaxonomies, registerAdmin];
+const REGISTRARS: CommandRegistrar[] = [registerScore, registerImport, registerTaxonomies, registerModels, registerAdmin];
 
 export function buildProgram(context: CliContext, extra: CommandRegistrar[] = []): Command {
   const program = new Command("halflife")

@@ -1,3 +1,5 @@
+import type { ValidParameters } from "./models.js";
+
 /**
  * The records Halflife keeps, as plain data. The store produces them, use-cases pass them around,
  * and the MISP presenters turn them into MISP's JSON. Times are Unix seconds; first_seen and
@@ -208,4 +210,23 @@ export interface EventTree {
   creatorEmail: string | null;
   /** The event's own scores, with includeScoresOnEvent. */
   eventScores?: DecayScoreEntry[];
+}
+
+/** A decaying model as stored: MISP's fields, with parameters already validated. */
+export interface DecayingModelRecord {
+  id: number;
+  /** Only default models have a uuid (MISP's convention). */
+  uuid: string | null;
+  name: string;
+  description: string;
+  formula: string;
+  parameters: ValidParameters;
+  /** The types column: authoritative for default models; informational for others (see mappings). */
+  attribute_types: string[];
+  org_id: number;
+  enabled: boolean;
+  all_orgs: boolean;
+  ref: string[] | null;
+  version: string;
+  default: boolean;
 }

@@ -7,13 +7,15 @@ import { openSqlite } from "./dialects/sqlite.js";
 import { kyselyStore } from "./kysely-store.js";
 import { migrate } from "./migrations/index.js";
 import type { Store } from "./store.js";
+import { formulas as builtinFormulas, type FormulaRegistry } from "../core/formulas/registry.js";
 
 export interface StoreLocation {
   sqliteFile?: string;
   postgresUrl?: string;
 }
 
-export async function openStore(location: StoreLocation): Promise<Store> {
+/** Opens the store; `formulas` (built-ins by default) compute the decay index. */
+export async function openStore(location: StoreLocation, formulas: FormulaRegistry = builtinFormulas): Promise<Store> {
   const { db, dialect } = location.postgresUrl ? openPostgres(location.postgresUrl) : openSqlite(location.sqliteFile ?? "./data/halflife.db");
   try {
     await migrate(db as never, dialect);
@@ -21,5 +23,5 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     await dialect.close();
     throw error;
   }
-  return kyselyStore(db, dialect);
+  return kyselyStore(db, dialect, formulas);
 }

@@ -197,6 +197,41 @@ export interface UserSettingsTable {
   value: string;
 }
 
+export interface DecayingModelsTable {
+  id: Id;
+  uuid: string | null;
+  name: string;
+  description: string;
+  formula: string;
+  /** JSON */
+  parameters: string;
+  /** JSON list */
+  attribute_types: string;
+  org_id: number;
+  enabled: Flag;
+  all_orgs: Flag;
+  /** JSON list, or null */
+  ref: string | null;
+  version: string;
+  is_default: Flag;
+}
+
+export interface DecayingModelMappingsTable {
+  id: Id;
+  attribute_type: string;
+  model_id: number;
+}
+
+export interface DecayIndexTable {
+  attribute_id: number;
+  model_id: number;
+  base_score: number;
+  ref_time: number;
+  /** Fresh ⇔ fresh_from ≤ now < fresh_until; ±FOREVER stand for open ends. */
+  fresh_from: number;
+  fresh_until: number;
+}
+
 export interface UiSessionsTable {
   id: Id;
   token_hash: string;
@@ -222,5 +257,8 @@ export interface Database {
   taxonomy_entries: TaxonomyEntriesTable;
   sightings: SightingsTable;
   user_settings: UserSettingsTable;
+  decaying_models: DecayingModelsTable;
+  decaying_model_mappings: DecayingModelMappingsTable;
+  decay_index: DecayIndexTable;
   ui_sessions: UiSessionsTable;
 }

@@ -7,6 +7,7 @@
  */
 import type {
   ApiKeyRecord,
+  DecayingModelRecord,
   AttributeRecord,
   EventRecord,
   ObjectRecord,
@@ -132,6 +133,11 @@ export interface AttributeFilter {
   notTypes?: string[];
   categories?: string[];
   notCategories?: string[];
+  /**
+   * Keep only attributes that at least one of these models finds fresh at `now`, or that none of
+   * them applies to (MISP's excludeDecayed), answered from the decay index.
+   */
+  freshAt?: { now: number; modelIds: number[] };
   /** Each inner list is OR-ed; the lists are AND-ed (tag ids, attribute or event tags). */
   tagIdGroups?: number[][];
   notTagIds?: number[];
@@ -239,6 +245,44 @@ export interface SightingsPort {
   list(filter: SightingFilter, viewer: Viewer, page?: { limit: number; offset: number }): Promise<SightingRecord[]>;
   /** Visible sightings of these attributes, oldest first, grouped by attribute. */
   forAttributes(attributeIds: readonly number[], viewer: Viewer): Promise<Map<number, SightingRecord[]>>;
+  /** The newest visible true-positive sighting of each attribute (absent when none). */
+  lastTruePositives(attributeIds: readonly number[], viewer: Viewer): Promise<Map<number, number>>;
+}
+
+export interface ModelsPort {
+  create(model: New<DecayingModelRecord>): Promise<DecayingModelRecord>;
+  byId(id: number): Promise<DecayingModelRecord | null>;
+  byUuid(uuid: string): Promise<DecayingModelRecord | null>;
+  /** Every model; visibility is the caller's business (it depends on the principal). */
+  list(): Promise<DecayingModelRecord[]>;
+  update(id: number, fields: Partial<Omit<DecayingModelRecord, "id">>): Promise<void>;
+  delete(id: number): Promise<void>;
+  /** Mapping rows (attribute types) of each model. */
+  mappings(modelIds: readonly number[]): Promise<Map<number, Array<{ id: number; attribute_type: string }>>>;
+  /** Replaces a model's mapping rows. */
+  setMappings(modelId: number, types: readonly string[]): Promise<void>;
+  modelIdsForType(type: string): Promise<number[]>;
+}
+
+/** One decay index row: an attribute under an enabled model. */
+export interface DecayIndexRow {
+  attribute_id: number;
+  model_id: number;
+  base_score: number;
+  ref_time: number;
+  fresh_from: number;
+  fresh_until: number;
+}
+
+export interface DecayIndexPort {
+  /** The rows of these attributes under these models. */
+  rows(attributeIds: readonly number[], modelIds: readonly number[]): Promise<DecayIndexRow[]>;
+  /** Rebuilds one model's rows now, reporting progress (rows written so far). */
+  rebuildModel(modelId: number, onProgress?: (rows: number) => void): Promise<number>;
+  /** Rebuilds every enabled model's rows. */
+  rebuildAll(): Promise<void>;
+  /** Ids of enabled models whose formula the index can answer for (it has a closed form). */
+  indexedModelIds(): Promise<number[]>;
 }
 
 /** A web UI login, as stored: never the token itself, only its hash. */
@@ -271,6 +315,8 @@ export interface StoreSession {
   tags: TagsPort;
   taxonomies: TaxonomiesPort;
   sightings: SightingsPort;
+  models: ModelsPort;
+  decayIndex: DecayIndexPort;
   uiSessions: UiSessionsPort;
 }
 

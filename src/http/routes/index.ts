@@ -7,6 +7,7 @@ import { eventRoutes } from "./misp-events.js";
 import { sightingRoutes } from "./misp-sightings.js";
 import { taxonomyRoutes } from "./misp-taxonomies.js";
 import { halflifeRoutes } from "./halflife.js";
+import { decayingModelRoutes } from "./misp-decaying-models.js";
 
 export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   coreRoutes(table, deps);
@@ -14,5 +15,6 @@ export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   attributeRoutes(table, deps);
   sightingRoutes(table, deps);
   taxonomyRoutes(table, deps);
+  decayingModelRoutes(table, deps);
   halflifeRoutes(table, deps);
 }

@@ -1,9 +1,10 @@
 /** Attributes: add, view, edit, delete, restSearch (json, csv, text; streamed) and tags. */
 import type { Context } from "hono";
 import { addAttributes, changeTag, deleteAttribute, editAttribute, findAttributeIn } from "../../app/attributes.js";
-import { parseAttributeSearch, searchAttributes, viewsOf, type ParsedAttributeSearch } from "../../app/search-attributes.js";
+import { parseAttributeSearch, viewsOf } from "../../app/search-attributes.js";
+import { searchWithScores } from "../../app/search-scored.js";
 import type { AppContext } from "../../app/context.js";
-import type { AttributeView, Principal } from "../../core/domain.js";
+import type { Principal } from "../../core/domain.js";
 import { csvColumns, csvHeader, csvRows } from "../../misp/csv.js";
 import { attributeEdit, attributeInput, isObject, parseWith } from "../../misp/parse.js";
 import { presentAttribute, presentSaved } from "../../misp/present.js";
@@ -15,22 +16,6 @@ import type { HttpDeps } from "../server.js";
 import { commaJoined, streamResponse } from "../stream.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
 import { invalidInput } from "../../core/errors.js";
-
-/**
- * The decaying-model layer plugs in here: it reads its parameters, scores each page, and may drop
- * decayed attributes before pagination (so it also takes over counting and paging when it must).
- */
-export interface AttributeSearchHooks {
-  extraParameters: string[];
-  search?: (
-    context: AppContext,
-    principal: Principal,
-    search: ParsedAttributeSearch,
-    params: Record<string, unknown>,
-  ) => Promise<{ total: number; pages: AsyncIterable<AttributeView[]>; scored: boolean } | null>;
-}
-
-export const attributeSearchHooks: AttributeSearchHooks = { extraParameters: [] };
 
 async function attributeAnswer(c: Context, context: AppContext, principal: Principal, ids: number[]) {
   const attributes = [...(await context.store.attributes.byIds(ids)).values()];
@@ -101,10 +86,9 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
         "includeSightings, includeEventTags, includeDecayScore, excludeDecayed, decayingModel, modelOverrides, score, includeFullModel; page, limit; returnFormat json, csv or text.",
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
-        const { params, ignored } = checkParameters(isObject(raw) ? raw : raw === null || raw === undefined ? {} : raw, attributeSearchHooks.extraParameters);
+        const { params, ignored } = checkParameters(isObject(raw) ? raw : raw === null || raw === undefined ? {} : raw);
         const search = await parseAttributeSearch(context, params);
-        const hooked = await attributeSearchHooks.search?.(context, principal, search, params);
-        const result = hooked ?? { ...(await searchAttributes(context, principal, search)), scored: false };
+        const result = await searchWithScores(context, principal, search, params);
         const headers: Record<string, string> = { "X-Result-Count": String(result.total), "X-Response-Format": search.options.returnFormat };
         if (ignored.length) headers["X-Halflife-Ignored-Parameters"] = ignored.join(",");
         const orgs = new Map();

@@ -3,8 +3,9 @@ import type { Context } from "hono";
 import { addEvent, deleteEvent, editEvent, findEvent, listEvents, publishEvent, unpublishEvent } from "../../app/events.js";
 import { loadEventTree } from "../../app/event-view.js";
 import { searchEvents } from "../../app/search-events.js";
+import { scoreEventTrees } from "../../app/search-scored.js";
 import { changeTag } from "../../app/attributes.js";
-import type { EventTree, Principal } from "../../core/domain.js";
+import type { Principal } from "../../core/domain.js";
 import { eventEdit, eventInput, mispBool, mispInt, parseWith, isObject } from "../../misp/parse.js";
 import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
 import { checkParameters, listFilter } from "../../misp/rest-search.js";
@@ -14,16 +15,8 @@ import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
 import { commaJoined, streamResponse } from "../stream.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
-import type { AppContext } from "../../app/context.js";
 import type { EventListFilter } from "../../store/store.js";
 import { datePoint, timePoint } from "../../misp/time-filters.js";
-
-export interface EventViewHooks {
-  /** Adds decay scores to a tree (installed by the decaying-model routes). */
-  decorate?: (context: AppContext, principal: Principal, trees: EventTree[], params: Record<string, unknown>) => Promise<void>;
-}
-
-export const eventViewHooks: EventViewHooks = {};
 
 async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, reference: string | number, params: Record<string, unknown> = {}) {
   const event = await findEvent(deps.context, principal, reference);
@@ -32,7 +25,7 @@ async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, refe
     includeDeleted: flag(params.deleted),
     eventTagsOnAttributes: false,
   });
-  await eventViewHooks.decorate?.(deps.context, principal, [tree], params);
+  await scoreEventTrees(deps.context, principal, [tree], params);
   return c.json(presentEvent(tree, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
 }
 
@@ -164,7 +157,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
         const withScores = flag(params.includeScoresOnEvent);
         async function* chunks(): AsyncIterable<string[]> {
           for await (const trees of result.pages) {
-            await eventViewHooks.decorate?.(context, principal, trees, params);
+            await scoreEventTrees(context, principal, trees, params);
             yield trees.map((tree) => JSON.stringify(presentEvent(tree, { includeScoresOnEvent: withScores })));
           }
         }

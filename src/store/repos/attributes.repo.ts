@@ -6,6 +6,7 @@ import type { Database } from "../schema.js";
 import type { AttributeFilter, AttributesPort, New, Viewer } from "../store.js";
 import { attributeVisible, isAttributeVisible } from "../visibility.js";
 import { chunks, likePattern, type Db } from "./common.js";
+import type { ChangeTracker } from "../changes.js";
 
 type Scope = ExpressionBuilder<Database & { a: Database["attributes"]; e: Database["events"] }, "a" | "e">;
 
@@ -79,6 +80,24 @@ export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewe
   if (f.firstSeenFrom !== undefined) all.push(eb("a.first_seen", ">=", f.firstSeenFrom));
   if (f.lastSeenTo !== undefined) all.push(eb("a.last_seen", "<=", f.lastSeenTo));
   if (f.threatLevelIds) all.push(eb("e.threat_level_id", "in", nonEmpty(f.threatLevelIds, -1)));
+  if (f.freshAt) {
+    const models = nonEmpty(f.freshAt.modelIds, -1);
+    const now = f.freshAt.now;
+    all.push(
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom("decay_index as d")
+            .select(sql`1`.as("one"))
+            .whereRef("d.attribute_id", "=", "a.id")
+            .where("d.model_id", "in", models)
+            .where("d.fresh_from", "<=", now)
+            .where("d.fresh_until", ">", now),
+        ),
+        eb.not(eb.exists(eb.selectFrom("decay_index as d").select(sql`1`.as("one")).whereRef("d.attribute_id", "=", "a.id").where("d.model_id", "in", models))),
+      ]),
+    );
+  }
   return eb.and(all);
 }
 
@@ -86,10 +105,12 @@ function insertRow(attribute: New<AttributeRecord>) {
   return { ...flags(attribute), ...splitValue(attribute.type, attribute.value) };
 }
 
-export function attributesRepo(db: Db, dialect: Dialect): AttributesPort {
+export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker): AttributesPort {
   return {
     async insert(attribute) {
-      return toAttribute(await db.insertInto("attributes").values(insertRow(attribute)).returningAll().executeTakeFirstOrThrow());
+      const created = toAttribute(await db.insertInto("attributes").values(insertRow(attribute)).returningAll().executeTakeFirstOrThrow());
+      await changes.attributes([created.id]);
+      return created;
     },
     async insertMany(attributes) {
       const idByUuid = new Map<string, number>();
@@ -99,7 +120,9 @@ export function attributesRepo(db: Db, dialect: Dialect): AttributesPort {
         const rows = await db.insertInto("attributes").values(part.map(insertRow)).returning(["id", "uuid"]).execute();
         for (const row of rows) idByUuid.set(row.uuid, row.id);
       }
-      return attributes.map((a) => idByUuid.get(a.uuid)!);
+      const ids = attributes.map((a) => idByUuid.get(a.uuid)!);
+      await changes.attributes(ids);
+      return ids;
     },
     async byId(id) {
       const row = await db.selectFrom("attributes").selectAll().where("id", "=", id).executeTakeFirst();
@@ -133,6 +156,7 @@ export function attributesRepo(db: Db, dialect: Dialect): AttributesPort {
         Object.assign(row, splitValue(fields.type ?? current.type, fields.value ?? current.value));
       }
       await db.updateTable("attributes").set(row).where("id", "=", id).execute();
+      await changes.attributes([id]);
     },
     async delete(id) {
       await db.deleteFrom("sightings").where("attribute_id", "=", id).execute();

@@ -3,8 +3,9 @@ import { toSighting } from "../rows.js";
 import type { SightingFilter, SightingsPort } from "../store.js";
 import { sightingVisible } from "../visibility.js";
 import { chunks, type Db } from "./common.js";
+import type { ChangeTracker } from "../changes.js";
 
-export function sightingsRepo(db: Db): SightingsPort {
+export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
   return {
     async insertMany(sightings) {
       const out: SightingRecord[] = [];
@@ -12,6 +13,7 @@ export function sightingsRepo(db: Db): SightingsPort {
         if (part.length === 0) continue;
         out.push(...(await db.insertInto("sightings").values(part).returningAll().execute()).map(toSighting));
       }
+      await changes.attributes(sightings.map((s) => s.attribute_id));
       return out;
     },
     async byId(id) {
@@ -31,10 +33,12 @@ export function sightingsRepo(db: Db): SightingsPort {
       return out;
     },
     async delete(id) {
-      await db.deleteFrom("sightings").where("id", "=", id).execute();
+      const row = await db.deleteFrom("sightings").where("id", "=", id).returning("attribute_id").executeTakeFirst();
+      if (row) await changes.attributes([row.attribute_id]);
     },
     async deleteExpirations(attributeId, orgId) {
       await db.deleteFrom("sightings").where("attribute_id", "=", attributeId).where("org_id", "=", orgId).where("type", "=", 2).execute();
+      await changes.attributes([attributeId]);
     },
     async list(filter: SightingFilter, viewer, page) {
       let query = db
@@ -56,6 +60,23 @@ export function sightingsRepo(db: Db): SightingsPort {
       if (filter.source !== undefined) query = query.where("s.source", "=", filter.source);
       if (page) query = query.limit(page.limit).offset(page.offset);
       return (await query.execute()).map(toSighting);
+    },
+    async lastTruePositives(attributeIds, viewer) {
+      const out = new Map<number, number>();
+      for (const part of chunks([...new Set(attributeIds)])) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .selectFrom("sightings as s")
+          .innerJoin("events as e", "e.id", "s.event_id")
+          .select(["s.attribute_id", (eb) => eb.fn.max("s.date_sighting").as("last")])
+          .where("s.attribute_id", "in", part)
+          .where("s.type", "=", 0)
+          .where((eb) => sightingVisible(eb, viewer))
+          .groupBy("s.attribute_id")
+          .execute();
+        for (const row of rows) out.set(row.attribute_id, Number(row.last));
+      }
+      return out;
     },
     async forAttributes(attributeIds, viewer) {
       const out = new Map<number, SightingRecord[]>();

@@ -3,8 +3,9 @@ import type { Dialect } from "../dialects/dialect.js";
 import { flags, toTag } from "../rows.js";
 import type { TagsPort } from "../store.js";
 import { chunks, likePattern, type Db } from "./common.js";
+import type { ChangeTracker } from "../changes.js";
 
-export function tagsRepo(db: Db, dialect: Dialect): TagsPort {
+export function tagsRepo(db: Db, dialect: Dialect, changes: ChangeTracker): TagsPort {
   return {
     async byId(id) {
       const row = await db.selectFrom("tags").selectAll().where("id", "=", id).executeTakeFirst();
@@ -28,6 +29,8 @@ export function tagsRepo(db: Db, dialect: Dialect): TagsPort {
     async update(id, fields) {
       if (Object.keys(fields).length === 0) return;
       await db.updateTable("tags").set(flags(fields)).where("id", "=", id).execute();
+      // A tag's value, or its name (which decides its base key), feeds base scores.
+      if (fields.numerical_value !== undefined || fields.name !== undefined) await changes.tags([id]);
     },
     async list(filter) {
       let query = db.selectFrom("tags").selectAll().orderBy("name");
@@ -43,10 +46,12 @@ export function tagsRepo(db: Db, dialect: Dialect): TagsPort {
       const existing = await db.selectFrom("event_tags").select("id").where("event_id", "=", eventId).where("tag_id", "=", tagId).executeTakeFirst();
       if (existing) return false;
       await db.insertInto("event_tags").values({ event_id: eventId, tag_id: tagId, local: local ? 1 : 0 }).execute();
+      await changes.events([eventId]);
       return true;
     },
     async detachFromEvent(eventId, tagId) {
       const result = await db.deleteFrom("event_tags").where("event_id", "=", eventId).where("tag_id", "=", tagId).executeTakeFirst();
+      await changes.events([eventId]);
       return Number(result.numDeletedRows) > 0;
     },
     async attachToAttribute(attributeId, eventId, tagId, local) {
@@ -58,10 +63,12 @@ export function tagsRepo(db: Db, dialect: Dialect): TagsPort {
         .executeTakeFirst();
       if (existing) return false;
       await db.insertInto("attribute_tags").values({ attribute_id: attributeId, event_id: eventId, tag_id: tagId, local: local ? 1 : 0 }).execute();
+      await changes.attributes([attributeId]);
       return true;
     },
     async detachFromAttribute(attributeId, tagId) {
       const result = await db.deleteFrom("attribute_tags").where("attribute_id", "=", attributeId).where("tag_id", "=", tagId).executeTakeFirst();
+      await changes.attributes([attributeId]);
       return Number(result.numDeletedRows) > 0;
     },
     async attachManyToAttributes(links) {
@@ -73,6 +80,7 @@ export function tagsRepo(db: Db, dialect: Dialect): TagsPort {
           .onConflict((oc) => oc.columns(["attribute_id", "tag_id"]).doNothing())
           .execute();
       }
+      await changes.attributes(links.map((l) => l.attribute_id));
     },
     async usageCounts(tagIds) {
       const out = new Map<number, { events: number; attributes: number }>();

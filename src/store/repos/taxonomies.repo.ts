@@ -3,6 +3,7 @@ import { taxonomyTags, type Taxonomy, type TaxonomyEntry, type TaxonomyPredicate
 import { toTaxonomy } from "../rows.js";
 import type { TaxonomiesPort } from "../store.js";
 import type { Db } from "./common.js";
+import type { ChangeTracker } from "../changes.js";
 
 /** Optional text fields are stored as "" and read back as absent. */
 const text = (value: string) => (value === "" ? undefined : value);
@@ -26,7 +27,7 @@ function readEntry<T extends TaxonomyEntry>(row: { value: string; expanded: stri
   return entry as T;
 }
 
-export function taxonomiesRepo(db: Db): TaxonomiesPort {
+export function taxonomiesRepo(db: Db, changes: ChangeTracker): TaxonomiesPort {
   async function definitionsFor(namespaces: readonly string[]): Promise<Taxonomy[]> {
     if (namespaces.length === 0) return [];
     const rows = await db.selectFrom("taxonomies").select("id").where("namespace", "in", [...new Set(namespaces)]).execute();
@@ -146,6 +147,7 @@ export function taxonomiesRepo(db: Db): TaxonomiesPort {
           changed.push(tag.id);
         }
       }
+      await changes.tags(changed);
       return changed;
     },
   };

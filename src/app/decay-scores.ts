@@ -1,0 +1,199 @@
+/**
+ * Decay scores on attributes, MISP's way: implicit models (enabled, visible, mapped to the type)
+ * or exactly the models asked for; overrides of threshold, lifetime and decay speed; `decay_score`
+ * entries `{score, base_score, decayed, DecayingModel}`, absent when no model applies.
+ *
+ * Scores are computed per page from what the page already loaded (tags, event tags) plus one
+ * query for the visible true-positive sightings (or all sightings, for formulas that need them).
+ */
+import { HalflifeError, invalidInput } from "../core/errors.js";
+import type { AttributeView, DecayScoreEntry, DecayingModelRecord, Principal, SightingRecord, TagLinkRecord } from "../core/domain.js";
+import type { Formula } from "../core/formulas/formula.js";
+import { scoreAttribute } from "../core/score.js";
+import type { AttributeInput, ModelInput } from "../core/types.js";
+import type { Viewer } from "../store/store.js";
+import type { AppContext } from "./context.js";
+import { canSeeModel, viewsOfModels, type ModelView } from "./decaying-models.js";
+
+export interface DecayRequest {
+  /** includeDecayScore (excludeDecayed implies it). */
+  include: boolean;
+  /** excludeDecayed: drop attributes that every applicable model says are decayed. */
+  exclude: boolean;
+  /** decayingModel: exactly these models, whatever their type mapping or enabled flag. */
+  explicitIds?: number[];
+  overrides: { threshold?: number; lifetime?: number; decay_speed?: number };
+  fullModel: boolean;
+}
+
+const OVERRIDES = ["threshold", "lifetime", "decay_speed"] as const;
+const truthy = (v: unknown) => v === true || v === 1 || v === "1" || v === "true";
+
+function number(value: unknown, field: string): number {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  if (!Number.isFinite(n)) throw invalidInput(field, "must be a number");
+  return n;
+}
+
+/** Reads the decay parameters of a restSearch request; null when it asks for no scores. */
+export function parseDecayRequest(params: Record<string, unknown>): DecayRequest | null {
+  const exclude = truthy(params.excludeDecayed);
+  const include = exclude || truthy(params.includeDecayScore);
+  if (!include) return null;
+  const request: DecayRequest = { include, exclude, overrides: {}, fullModel: truthy(params.includeFullModel) };
+
+  const models = params.decayingModel;
+  if (models !== undefined && models !== null && models !== "" && models !== 0 && models !== "0") {
+    const list = Array.isArray(models) ? models : typeof models === "string" ? models.split(",") : [models];
+    request.explicitIds = list.map((id, i) => {
+      const text = String(id).trim();
+      if (!/^\d+$/.test(text)) throw invalidInput(`decayingModel[${i}]`, "must be a model id");
+      return Number(text);
+    });
+    if (request.explicitIds.length === 0) delete request.explicitIds;
+  }
+
+  let overrides = params.modelOverrides;
+  if (typeof overrides === "string" && overrides.trim() !== "") {
+    try {
+      overrides = JSON.parse(overrides);
+    } catch {
+      throw invalidInput("modelOverrides", "is not valid JSON");
+    }
+  }
+  if (overrides !== undefined && overrides !== null && overrides !== "" && !(Array.isArray(overrides) && overrides.length === 0)) {
+    if (typeof overrides !== "object" || Array.isArray(overrides)) throw invalidInput("modelOverrides", "must be an object");
+    for (const [key, value] of Object.entries(overrides)) {
+      if (!(OVERRIDES as readonly string[]).includes(key)) throw invalidInput(`modelOverrides.${key}`, `cannot be overridden; only ${OVERRIDES.join(", ")} can`);
+      request.overrides[key as (typeof OVERRIDES)[number]] = number(value, `modelOverrides.${key}`);
+    }
+  }
+  if (params.score !== undefined && params.score !== null && params.score !== "") request.overrides.threshold = number(params.score, "score");
+  for (const key of ["lifetime", "decay_speed"] as const) {
+    if (request.overrides[key] !== undefined && request.overrides[key]! <= 0) throw invalidInput(`modelOverrides.${key}`, "must be greater than 0");
+  }
+  return request;
+}
+
+export interface ScoringModel {
+  view: ModelView;
+  input: ModelInput;
+  formula: Formula;
+  types: ReadonlySet<string>;
+  /** What `DecayingModel` says in each entry. */
+  stub: Record<string, unknown>;
+}
+
+export interface ScoringPlan {
+  request: DecayRequest;
+  models: ScoringModel[];
+  explicit: boolean;
+}
+
+function presentModelStub(view: ModelView, parameters: ModelInput["parameters"], full: boolean): Record<string, unknown> {
+  const m = view.model;
+  if (!full) return { id: String(m.id), name: m.name };
+  return {
+    id: String(m.id),
+    uuid: m.uuid,
+    name: m.name,
+    parameters,
+    attribute_types: m.attribute_types,
+    description: m.description,
+    org_id: String(m.org_id),
+    enabled: m.enabled,
+    all_orgs: m.all_orgs,
+    ref: m.ref,
+    formula: m.formula,
+    version: m.version,
+    default: m.default,
+    isEditable: view.editable,
+  };
+}
+
+/** The models a request scores with, overrides applied. Unknown or invisible explicit ids are a 404. */
+export async function planScoring(context: AppContext, principal: Principal, request: DecayRequest): Promise<ScoringPlan> {
+  const all = await context.store.models.list();
+  let chosen: DecayingModelRecord[];
+  if (request.explicitIds) {
+    chosen = [];
+    for (const id of [...new Set(request.explicitIds)]) {
+      const model = all.find((m) => m.id === id);
+      if (!model || !canSeeModel(principal, model)) throw new HalflifeError("NOT_FOUND", `No Decaying Model with the provided ID exists: ${id}`, { field: "decayingModel" });
+      chosen.push(model);
+    }
+  } else {
+    chosen = all.filter((m) => m.enabled && canSeeModel(principal, m));
+  }
+  const views = await viewsOfModels(context.store, principal, chosen);
+  const models = views.map((view) => {
+    const parameters = { ...view.model.parameters, ...request.overrides };
+    return {
+      view,
+      input: { formula: view.model.formula, parameters },
+      formula: context.formulas.get(view.model.formula),
+      types: new Set(view.types),
+      stub: presentModelStub(view, parameters, request.fullModel),
+    };
+  });
+  return { request, models, explicit: request.explicitIds !== undefined };
+}
+
+/** The models that score one attribute type under a plan. */
+export function modelsFor(plan: ScoringPlan, type: string): ScoringModel[] {
+  return plan.explicit ? plan.models : plan.models.filter((m) => m.types.has(type));
+}
+
+const toTagLinks = (links: readonly TagLinkRecord[]) => links.map((l) => ({ Tag: { name: l.tag.name, numerical_value: l.tag.numerical_value } }));
+
+/**
+ * Sets `decayScore` on every view the plan has a model for. `eventTags` gives an attribute's event
+ * tags when the views do not carry them.
+ */
+export async function scoreViews(
+  context: AppContext,
+  viewer: Viewer,
+  plan: ScoringPlan,
+  views: readonly AttributeView[],
+  options: { now: number; eventTags?: (view: AttributeView) => readonly TagLinkRecord[] },
+): Promise<void> {
+  const eventTags = options.eventTags ?? ((view: AttributeView) => view.eventTags ?? []);
+  const scored = views.filter((v) => modelsFor(plan, v.attribute.type).length > 0);
+  if (scored.length === 0) return;
+  const ids = scored.map((v) => v.attribute.id);
+  const needsAll = plan.models.some((m) => m.formula.requiresSightings);
+  const [lastTp, sightings] = await Promise.all([
+    context.store.sightings.lastTruePositives(ids, viewer),
+    needsAll ? context.store.sightings.forAttributes(ids, viewer) : Promise.resolve(new Map<number, SightingRecord[]>()),
+  ]);
+  const now = options.now;
+  for (const view of scored) {
+    const a = view.attribute;
+    const input: AttributeInput = {
+      timestamp: a.timestamp,
+      last_seen: a.last_seen === null ? null : Math.floor(a.last_seen / 1_000_000),
+      EventTag: toTagLinks(eventTags(view)),
+      AttributeTag: toTagLinks(view.tags),
+      Sighting: (sightings.get(a.id) ?? []).map((s) => ({ type: s.type, date_sighting: s.date_sighting })),
+    };
+    const entries: DecayScoreEntry[] = [];
+    for (const model of modelsFor(plan, a.type)) {
+      const result = scoreAttribute(model.input, input, { now, formulas: context.formulas, lastSighting: lastTp.get(a.id) ?? null });
+      entries.push({ score: result.score, base_score: result.base_score, decayed: result.decayed, DecayingModel: model.stub });
+    }
+    view.decayScore = entries;
+  }
+}
+
+/** MISP's exclusion rule: drop an attribute only when it has scores and every one says decayed. */
+export function isExcluded(view: AttributeView): boolean {
+  return view.decayScore !== undefined && view.decayScore.length > 0 && view.decayScore.every((s) => s.decayed);
+}
+
+/** Can the decay index answer this request's excludeDecayed? (It holds every sighting's view.) */
+export async function indexAnswers(context: AppContext, viewer: Viewer, plan: ScoringPlan): Promise<boolean> {
+  if (plan.explicit || Object.keys(plan.request.overrides).length > 0) return false;
+  if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) return false;
+  const indexed = new Set(await context.store.decayIndex.indexedModelIds());
+  return plan.models.every((m) => indexed.has(m.view.model.id));
+}
