@@ -121,30 +121,17 @@ export async function allModels(): Promise<DecayingModel[]> {
 
 export const viewModel = async (id: string) => toModel(await get(`/decayingModel/view/${encodeURIComponent(id)}`));
 
-/** Saves a new model with its attribute types; answers with the model as stored. */
-export async function addModel(draft: ModelDraft): Promise<DecayingModel> {
-  const saved = toModel(await post("/decayingModel/add", { DecayingModel: draft }));
-  // MISP's add drops the types; linking them afterwards works with MISP and Halflife alike.
-  if (draft.attribute_types.length) await linkTypes(saved.id, draft.attribute_types);
-  return viewModel(saved.id);
-}
+/** Saves a new model with its attribute types (Halflife keeps the types add is given; MISP would not). */
+export const addModel = async (draft: ModelDraft): Promise<DecayingModel> => toModel(await post("/decayingModel/add", { DecayingModel: draft }));
 
-/** Saves over a model the user owns: every field the tool edits, then its types. */
-export async function editModel(id: string, draft: ModelDraft): Promise<DecayingModel> {
-  await post(`/decayingModel/edit/${encodeURIComponent(id)}`, { DecayingModel: draft });
-  if (draft.attribute_types.length) await linkTypes(id, draft.attribute_types);
-  return viewModel(id);
-}
+/** Saves over a model the user may edit: every field the tool edits, its types included. */
+export const editModel = async (id: string, draft: ModelDraft): Promise<DecayingModel> =>
+  toModel(await post(`/decayingModel/edit/${encodeURIComponent(id)}`, { DecayingModel: draft }));
 
 /** Default models: only these two flags can change (MISP's rule). */
 export async function editFlags(id: string, flags: { enabled?: boolean; all_orgs?: boolean }): Promise<void> {
   await post(`/decayingModel/edit/${encodeURIComponent(id)}`, { DecayingModel: flags });
 }
-
-export const linkTypes = (id: string, types: string[]) =>
-  post<unknown>(`/decayingModelMapping/linkAttributeTypeToModel/${encodeURIComponent(id)}`, {
-    DecayingModelMapping: { attributetypes: JSON.stringify(types) },
-  });
 
 export const deleteModel = (id: string) => post<unknown>(`/decayingModel/delete/${encodeURIComponent(id)}`);
 export const setEnabled = (id: string, enabled: boolean) => post<unknown>(`/decayingModel/${enabled ? "enable" : "disable"}/${encodeURIComponent(id)}`);
@@ -152,15 +139,12 @@ export const setEnabled = (id: string, enabled: boolean) => post<unknown>(`/deca
 /** MISP's export document for a model, to save as a file. */
 export const exportModel = (id: string) => get<Record<string, unknown>>(`/decayingModel/export/${encodeURIComponent(id)}`);
 
-/** Imports a model from MISP's export JSON (pasted or read from a file). */
+/** Imports models from MISP's export JSON (one or a list, pasted or read from a file); answers with the first. */
 export async function importModel(json: unknown): Promise<DecayingModel | null> {
-  const answer = await request<unknown>("POST", "/decayingModel/import", json);
-  try {
-    const model = toModel(answer);
-    return model.id ? model : null;
-  } catch {
-    return null;
-  }
+  const answer = await request<{ data?: unknown }>("POST", "/decayingModel/import", json);
+  const data = answer?.data;
+  const first = Array.isArray(data) ? data[0] : data;
+  return first ? toModel(first) : null;
 }
 
 const BUILTIN_FORMULAS: FormulaInfo[] = [

@@ -30,6 +30,7 @@ export interface SimulationAnswer {
   base_score_config: BaseScoreSteps;
   current_score: number;
   threshold: number;
+  /** The latest real true-positive sighting (not one the replay added), if any. */
   lastSighting: SimulationSighting | null;
 }
 
@@ -45,13 +46,14 @@ export async function simulate(modelId: string, attributeId: string, overrides: 
   const model = (raw.Model ?? {}) as { DecayingModel?: { parameters?: { threshold?: unknown } }; parameters?: { threshold?: unknown } };
   const parameters = model.DecayingModel?.parameters ?? model.parameters ?? {};
   const current = raw.current_score;
-  const lastSighting = (raw.last_sighting ?? null) as SimulationSighting | null;
+  const sightings = ((raw.sightings ?? []) as SimulationSighting[]).map((s) => ({ ...s, date_sighting: asNumber(s.date_sighting) }));
+  const real = sightings.filter((s) => !s.synthetic);
   return {
     points: ((raw.points ?? []) as SimulationPoint[]).map((p) => ({ time: asNumber(p.time), score: asNumber(p.score), decayed: Boolean(p.decayed) })),
-    sightings: ((raw.sightings ?? []) as SimulationSighting[]).map((s) => ({ ...s, date_sighting: asNumber(s.date_sighting) })),
+    sightings,
     base_score_config: (raw.base_score_config ?? { base_score: 0, taxonomy_effective_ratios: {}, tags: [] }) as BaseScoreSteps,
     current_score: asNumber(typeof current === "object" && current !== null ? (current as { score?: unknown }).score : current),
-    threshold: asNumber(overrides.threshold ?? parameters.threshold),
-    lastSighting,
+    threshold: asNumber(raw.threshold ?? overrides.threshold ?? parameters.threshold),
+    lastSighting: real.at(-1) ?? null,
   };
 }

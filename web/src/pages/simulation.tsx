@@ -273,7 +273,7 @@ function AttributeSimulation({ model, attributeId, overrides }: { model: Decayin
             </div>
             <div>
               <dt>Last true-positive sighting</dt>
-              <dd>{simulation.data.lastSighting && !simulation.data.lastSighting.synthetic ? formatTime(simulation.data.lastSighting.date_sighting) : "none: the curve starts at the attribute's last change"}</dd>
+              <dd>{simulation.data.lastSighting ? formatTime(simulation.data.lastSighting.date_sighting) : "none: the curve starts at the attribute's last change"}</dd>
             </div>
           </dl>
           <SimulationChart simulation={simulation.data} now={now} />
