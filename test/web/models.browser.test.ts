@@ -152,7 +152,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
 
       // Changes made with this session are refused too, CSRF token and all.
       const answer = await p.evaluate(async (modelId) => {
-        const me = await (await fetch("/halflife/session")).json();
+        const me = (await (await fetch("/halflife/session")).json()) as { csrf_token: string };
         const response = await fetch(`/decayingModel/edit/${modelId}`, {
           method: "POST",
           headers: { "Content-Type": "application/json", "X-Halflife-CSRF": me.csrf_token },
