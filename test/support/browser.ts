@@ -110,6 +110,23 @@ export async function startServe(options: { env?: Record<string, string> } = {})
   };
 }
 
+/**
+ * A page already logged in as the key's user: the session is opened over the API and its cookie
+ * handed to a fresh browser context. Only the login test needs to go through the login form.
+ */
+export async function loggedInPage(browser: Browser, server: ServeProcess, key = server.adminKey): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const response = await fetch(`${server.url}/halflife/session`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ key }),
+  });
+  const token = /halflife_session=([^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1];
+  if (response.status !== 201 || !token) throw new Error(`logging in over the API failed: HTTP ${response.status}`);
+  const opened = await newPage(browser);
+  await opened.context.addCookies([{ name: "halflife_session", value: token, url: server.url, httpOnly: true, sameSite: "Strict" }]);
+  return opened;
+}
+
 /** Logs in through the login page and waits for the models page. */
 export async function logIn(page: Page, server: ServeProcess, key = server.adminKey): Promise<void> {
   await page.goto(`${server.url}/`);

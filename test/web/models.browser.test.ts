@@ -2,7 +2,7 @@
 // its curve and threshold, and what a user of another organisation may see and change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { browserAvailable, launchBrowser, logIn, newPage, startServe, type ServeProcess } from "../support/browser.js";
+import { browserAvailable, launchBrowser, loggedInPage, newPage, startServe, type ServeProcess } from "../support/browser.js";
 
 const DAY_HOURS = 24;
 /** "N days and M hours", computed independently of the UI's own code. */
@@ -25,8 +25,8 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
     await server?.stop();
   });
 
-  async function page(): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-    const opened = await newPage(browser);
+  async function page(key?: string): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
+    const opened = key === undefined ? await newPage(browser) : await loggedInPage(browser, server, key);
     return { page: opened.page, errors: opened.errors, close: () => opened.context.close() };
   }
 
@@ -59,9 +59,9 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
   });
 
   it("creates a model by dragging the curve and the threshold, saves it, and finds it in the list", async () => {
-    const { page: p, errors, close } = await page();
+    const { page: p, errors, close } = await page(server.adminKey);
     try {
-      await logIn(p, server);
+      await p.goto(`${server.url}/models`);
       await p.getByRole("link", { name: "Model tool" }).click();
       await p.getByRole("heading", { name: "Model tool: new model" }).waitFor();
       // The formula picker lists the plug-in formula next to the built-in ones.
@@ -135,9 +135,9 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
     expect(created.status).toBe(200);
     const id = created.json.data.DecayingModel.id as string;
 
-    const { page: p, errors, close } = await page();
+    const { page: p, errors, close } = await page(server.partnerKey);
     try {
-      await logIn(p, server, server.partnerKey);
+      await p.goto(`${server.url}/models`);
       await expect(p.locator(".who").textContent()).resolves.toContain("Partner CERT");
       await p.locator("tr[data-model-id]").first().waitFor();
       await expect(p.locator("table").textContent()).resolves.not.toContain("Host private model");
