@@ -1,4 +1,7 @@
-/** False-positive sweep runs over `/halflife/sweeps`: history, one run's report, start, undo. */
+/**
+ * False-positive sweep runs over `/halflife/sweeps`: the history, one run with its report, starting
+ * a dry run or a run, and undoing a run. A run is a sweep or the undo of one.
+ */
 import { get, post } from "./client.js";
 
 export interface SweepChange {
@@ -6,10 +9,11 @@ export interface SweepChange {
   uuid: string;
   type: string;
   value: string;
-  tp: number;
-  fp: number;
-  ratio: number | null;
-  reason: string;
+  /** Sweeps only: the counts and the rule's reason. Undo reports list the restored attributes. */
+  tp?: number;
+  fp?: number;
+  ratio?: number | null;
+  reason?: string;
 }
 
 export interface SweepEvent {
@@ -22,14 +26,29 @@ export interface SweepEvent {
 
 export interface SweepRun {
   id: string;
+  kind: "sweep" | "undo";
   dryRun: boolean;
+  status: string;
+  origin: string;
   startedAt: number;
   finishedAt: number | null;
-  undoneAt: number | null;
-  rule: { minimalFp: number; threshold: number; cutoff: number };
-  totals: { attributesChecked: number; attributesDisabled: number; eventsRepublished: number };
-  events: SweepEvent[];
+  rule: { minimalFp: number; threshold: number; cutoff: number } | null;
+  attributesChecked: number;
+  attributesChanged: number;
+  eventsRepublished: number;
   failures: Array<{ stage: string; message: string }>;
+  /** The run this one undid (undo runs). */
+  undoOf: string | null;
+  /** The run that undid this one. */
+  undoneBy: string | null;
+}
+
+export interface SweepRunDetail {
+  run: SweepRun;
+  /** Grouped by event; empty when nothing changed (or would change). */
+  events: SweepEvent[];
+  /** Undo runs: attributes left alone because they changed since the sweep. */
+  skipped: Array<{ attributeId: string; type: string; value: string; why: string }>;
 }
 
 export interface SweepOptions {
@@ -40,45 +59,54 @@ export interface SweepOptions {
   minimalDateSighting?: string;
 }
 
-const num = (value: unknown, fallback = 0) => (Number.isFinite(Number(value)) && value !== null && value !== "" ? Number(value) : fallback);
+const num = (value: unknown, fallback = 0) => (value !== null && value !== undefined && value !== "" && Number.isFinite(Number(value)) ? Number(value) : fallback);
+const idOrNull = (value: unknown) => (value === null || value === undefined || value === "" ? null : String(value));
 
-/** One run from the server's answer, whichever naming it uses. */
 export function toRun(raw: unknown): SweepRun {
   const r = (raw ?? {}) as Record<string, unknown>;
-  const report = (r.report && typeof r.report === "object" ? r.report : r) as Record<string, unknown>;
-  const rule = (report.rule ?? {}) as Record<string, unknown>;
-  const totals = (report.totals ?? {}) as Record<string, unknown>;
-  const undone = r.undoneAt ?? r.undone_at ?? report.undoneAt ?? null;
+  const parameters = (r.parameters ?? {}) as Record<string, unknown>;
+  const rule = parameters.rule as Record<string, unknown> | undefined;
   return {
-    id: String(r.id ?? r.runId ?? report.runId ?? ""),
-    dryRun: Boolean(r.dryRun ?? r.dry_run ?? report.dryRun),
-    startedAt: num(r.startedAt ?? r.started_at ?? report.startedAt),
-    finishedAt: r.finishedAt ?? r.finished_at ?? report.finishedAt ? num(r.finishedAt ?? r.finished_at ?? report.finishedAt) : null,
-    undoneAt: undone === null || undone === undefined ? null : num(undone),
-    rule: { minimalFp: num(rule.minimalFp), threshold: num(rule.threshold, 0.5), cutoff: num(rule.cutoff) },
-    totals: {
-      attributesChecked: num(totals.attributesChecked),
-      attributesDisabled: num(totals.attributesDisabled),
-      eventsRepublished: num(totals.eventsRepublished),
-    },
-    events: Array.isArray(report.events) ? (report.events as SweepEvent[]) : [],
-    failures: Array.isArray(report.failures) ? (report.failures as SweepRun["failures"]) : [],
+    id: String(r.id ?? ""),
+    kind: r.kind === "undo" ? "undo" : "sweep",
+    dryRun: r.dryRun === true,
+    status: String(r.status ?? ""),
+    origin: String(r.origin ?? ""),
+    startedAt: num(r.startedAt),
+    finishedAt: r.finishedAt === null || r.finishedAt === undefined ? null : num(r.finishedAt),
+    rule: rule ? { minimalFp: num(rule.minimalFp), threshold: num(rule.threshold, 0.5), cutoff: num(rule.cutoff) } : null,
+    attributesChecked: num(r.attributesChecked),
+    attributesChanged: num(r.attributesChanged),
+    eventsRepublished: num(r.eventsRepublished),
+    failures: Array.isArray(r.failures) ? (r.failures as SweepRun["failures"]) : [],
+    undoOf: idOrNull(r.undoOf),
+    undoneBy: idOrNull(r.undoneBy),
   };
 }
 
-function list(raw: unknown): unknown[] {
-  if (Array.isArray(raw)) return raw;
-  const r = (raw ?? {}) as Record<string, unknown>;
-  return Array.isArray(r.runs) ? r.runs : [];
+function toDetail(raw: unknown): SweepRunDetail {
+  const answer = (raw ?? {}) as { run?: unknown; report?: Record<string, unknown> };
+  const report = answer.report ?? {};
+  const skipped = Array.isArray(report.skipped) ? (report.skipped as Array<Record<string, unknown>>) : [];
+  return {
+    run: toRun(answer.run),
+    events: Array.isArray(report.events) ? (report.events as SweepEvent[]) : [],
+    skipped: skipped.map((s) => ({ attributeId: String(s.attributeId ?? ""), type: String(s.type ?? ""), value: String(s.value ?? ""), why: String(s.why ?? "") })),
+  };
 }
 
-export const listRuns = async () => list(await get<unknown>("/halflife/sweeps")).map(toRun);
-export const viewRun = async (id: string) => toRun(await get<unknown>(`/halflife/sweeps/${encodeURIComponent(id)}`));
+export async function listRuns(): Promise<SweepRun[]> {
+  const answer = await get<unknown>("/halflife/sweeps");
+  return (Array.isArray(answer) ? answer : []).map(toRun);
+}
 
-export async function startRun(options: SweepOptions): Promise<SweepRun> {
+export const viewRun = async (id: string) => toDetail(await get<unknown>(`/halflife/sweeps/${encodeURIComponent(id)}`));
+
+export async function startRun(options: SweepOptions): Promise<SweepRunDetail> {
   const body: Record<string, unknown> = { minimalFp: options.minimalFp, threshold: options.threshold };
   if (options.minimalDateSighting) body.minimalDateSighting = options.minimalDateSighting;
-  return toRun(await post<unknown>(options.dryRun ? "/halflife/sweeps/dry-run" : "/halflife/sweeps", body));
+  return toDetail(await post<unknown>(options.dryRun ? "/halflife/sweeps/dry-run" : "/halflife/sweeps", body));
 }
 
-export const undoRun = async (id: string) => toRun(await post<unknown>(`/halflife/sweeps/${encodeURIComponent(id)}/undo`));
+/** Undoes a run; answers with the undo run. */
+export const undoRun = async (id: string) => toDetail(await post<unknown>(`/halflife/sweeps/${encodeURIComponent(id)}/undo`, {}));

@@ -13,13 +13,15 @@ import { navigate } from "../lib/router.js";
 import { useAction, useAsync } from "../lib/use-async.js";
 
 export function SweepListPage({ session }: PageProps) {
+  // Site admins sweep everything; organisation admins their organisation's events (the server decides).
+  const maySweep = session.role.perm_site_admin || session.role.perm_admin === true;
   const runs = useAsync(listRuns, []);
   return (
     <section>
       <div class="page-title">
         <h1>False-positive sweeps</h1>
       </div>
-      <SweepForm admin={session.role.perm_site_admin} />
+      <SweepForm allowed={maySweep} />
       <h2>Runs</h2>
       <ErrorMessage error={runs.error} onRetry={runs.reload} />
       {runs.loading && !runs.data ? <Loading what="Loading runs" /> : runs.data && runs.data.length === 0 ? <Empty>No sweep has run yet.</Empty> : runs.data && <RunTable runs={runs.data} />}
@@ -27,15 +29,15 @@ export function SweepListPage({ session }: PageProps) {
   );
 }
 
-function SweepForm({ admin }: { admin: boolean }) {
+function SweepForm({ allowed }: { allowed: boolean }) {
   const [minimalFp, setMinimalFp] = useState(0);
   const [threshold, setThreshold] = useState(50);
   const [since, setSince] = useState("");
   const start = useAction(async (dryRun: boolean) => {
     const options: SweepOptions = { dryRun, minimalFp, threshold: threshold / 100 };
     if (since) options.minimalDateSighting = `${since} 00:00:00`;
-    const run = await startRun(options);
-    navigate(`/sweeps/${run.id}`);
+    const started = await startRun(options);
+    navigate(`/sweeps/${started.run.id}`);
   });
   return (
     <form class="card sweep-form" onSubmit={(e) => e.preventDefault()} aria-label="Start a sweep">
@@ -57,17 +59,17 @@ function SweepForm({ admin }: { admin: boolean }) {
         <input id="sweep-since" type="date" value={since} onInput={(e) => setSince((e.currentTarget as HTMLInputElement).value)} />
       </div>
       <div class="button-row">
-        <button type="button" class="button-primary" disabled={start.busy || !admin} onClick={() => void start.run(true)}>
+        <button type="button" class="button-primary" disabled={start.busy || !allowed} onClick={() => void start.run(true)}>
           Dry run
         </button>
-        <ConfirmButton label="Run" title="Run the sweep now?" confirmLabel="Run the sweep" disabled={start.busy || !admin} onConfirm={() => void start.run(false)}>
+        <ConfirmButton label="Run" title="Run the sweep now?" confirmLabel="Run the sweep" disabled={start.busy || !allowed} onConfirm={() => void start.run(false)}>
           <p>
             Attributes that meet the rule lose their IDS flag, and their events are republished. A dry run first shows what would change. You can
             undo a run from its report.
           </p>
         </ConfirmButton>
       </div>
-      {!admin && <p class="help">Only site administrators may run sweeps.</p>}
+      {!allowed && <p class="help">Only administrators may run sweeps.</p>}
       {start.busy && <Loading what="Sweeping" />}
       <ErrorMessage error={start.error} />
     </form>
@@ -84,7 +86,7 @@ function RunTable({ runs }: { runs: SweepRun[] }) {
             <th scope="col">Started</th>
             <th scope="col">Kind</th>
             <th scope="col" class="number">Checked</th>
-            <th scope="col" class="number">Flags turned off</th>
+            <th scope="col" class="number">Flags changed</th>
             <th scope="col" class="number">Events republished</th>
             <th scope="col">State</th>
           </tr>
@@ -96,10 +98,10 @@ function RunTable({ runs }: { runs: SweepRun[] }) {
                 <Link href={`/sweeps/${run.id}`}>Run {run.id}</Link>
               </td>
               <td>{formatTime(run.startedAt)}</td>
-              <td>{run.dryRun ? "Dry run" : "Run"}</td>
-              <td class="number">{run.totals.attributesChecked}</td>
-              <td class="number">{run.totals.attributesDisabled}</td>
-              <td class="number">{run.totals.eventsRepublished}</td>
+              <td>{runKind(run)}</td>
+              <td class="number">{run.kind === "undo" ? "—" : run.attributesChecked}</td>
+              <td class="number">{run.attributesChanged}</td>
+              <td class="number">{run.eventsRepublished}</td>
               <td>{runState(run)}</td>
             </tr>
           ))}
@@ -109,9 +111,17 @@ function RunTable({ runs }: { runs: SweepRun[] }) {
   );
 }
 
+export function runKind(run: SweepRun): string {
+  if (run.kind === "undo") return `Undo of run ${run.undoOf ?? "?"}`;
+  return run.dryRun ? "Dry run" : "Sweep";
+}
+
 export function runState(run: SweepRun): string {
-  if (run.undoneAt) return `Undone ${formatTime(run.undoneAt)}`;
+  if (run.status === "running") return "Running";
+  if (run.status === "failed" || run.status === "interrupted") return run.status === "failed" ? "Failed" : "Interrupted";
+  if (run.undoneBy) return `Undone by run ${run.undoneBy}`;
   if (run.failures.length) return `${run.failures.length} failure${run.failures.length === 1 ? "" : "s"}`;
+  if (run.kind === "undo") return "Restored";
   if (run.dryRun) return "Nothing changed (dry run)";
-  return run.totals.attributesDisabled ? "Applied" : "All clear";
+  return run.attributesChanged ? "Applied" : "All clear";
 }
