@@ -160,6 +160,8 @@ function ToolEditor({ model, draft, setDraft, formulas, formulasError, tab, canS
     } else setSaved(message);
   });
 
+  const showTab = (id: Tab) => navigate(withQuery(location.pathname, { tab: id === "decay" ? undefined : id }), { replace: true });
+
   const problems: string[] = [];
   if (draft.name.trim() === "") problems.push("Give the model a name.");
   if (polynomial && !(draft.lifetime > 0)) problems.push("The lifetime must be more than 0 days.");
@@ -237,7 +239,16 @@ function ToolEditor({ model, draft, setDraft, formulas, formulasError, tab, canS
             aria-selected={tab === t.id}
             aria-controls={`panel-${t.id}`}
             tabIndex={tab === t.id ? 0 : -1}
-            onClick={() => navigate(withQuery(location.pathname, { tab: t.id === "decay" ? undefined : t.id }), { replace: true })}
+            onClick={() => showTab(t.id)}
+            onKeyDown={(event) => {
+              // Arrow keys move between tabs, as in any tab list; Tab moves on into the panel.
+              const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+              if (step === undefined) return;
+              event.preventDefault();
+              const next = TABS[(TABS.findIndex((x) => x.id === tab) + step + TABS.length) % TABS.length]!;
+              showTab(next.id);
+              document.getElementById(`tab-${next.id}`)?.focus();
+            }}
           >
             {t.label}
           </button>

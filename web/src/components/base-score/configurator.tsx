@@ -7,6 +7,7 @@ import type { ScoringTaxonomy } from "../../api/taxonomies.js";
 import { shares } from "../../lib/weights.js";
 import { SliderField } from "../slider-field.js";
 import { ExampleTagSets } from "./example-tag-sets.js";
+import { ShareBar } from "./share-bar.js";
 import { WeightRow } from "./weight-row.js";
 
 interface Props {
@@ -36,6 +37,7 @@ export function BaseScoreConfigurator({ taxonomies, excluded, weights, onWeights
       <h3>
         Weights <span class="count">({weightedCount} weighted)</span>
       </h3>
+      <ShareBar shares={share} />
       <div class="taxonomy-list">
         {taxonomies.map((taxonomy) => {
           const weighted = taxonomy.groups.filter((g) => (weights[g.base] ?? 0) > 0).length;
@@ -63,7 +65,9 @@ export function BaseScoreConfigurator({ taxonomies, excluded, weights, onWeights
       </div>
       {excluded.length > 0 && (
         <details class="excluded">
-          <summary>{excluded.length} enabled taxonomies have no numerical values</summary>
+          <summary>
+            {excluded.length === 1 ? "1 enabled taxonomy has" : `${excluded.length} enabled taxonomies have`} no numerical values
+          </summary>
           <ul>
             {excluded.map((e) => (
               <li key={e.namespace}>
