@@ -2,10 +2,12 @@
 // The figures vary with the machine's load; docs/performance.md records runs with their context.
 import os from "node:os";
 import { benchCore } from "./core.js";
+import { benchDecay } from "./decay.js";
 import { formatResults, type BenchResult } from "./report.js";
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   core: benchCore,
+  decay: benchDecay,
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -155,18 +155,29 @@ export async function scoreViews(
   viewer: Viewer,
   plan: ScoringPlan,
   views: readonly AttributeView[],
-  options: { now: number; eventTags?: (view: AttributeView) => readonly TagLinkRecord[] },
+  options: { now: number; eventTags?: (view: AttributeView) => readonly TagLinkRecord[]; fromIndex?: boolean },
 ): Promise<void> {
   const eventTags = options.eventTags ?? ((view: AttributeView) => view.eventTags ?? []);
   const scored = views.filter((v) => modelsFor(plan, v.attribute.type).length > 0);
   if (scored.length === 0) return;
   const ids = scored.map((v) => v.attribute.id);
+  const now = options.now;
+
+  // From the index: its stored base score and reference time, one query for the page. Formulas
+  // that need the sightings themselves, and attributes without a row, are computed below.
+  const stored = new Map<string, { base_score: number; ref_time: number }>();
+  const indexable = options.fromIndex ? plan.models.filter((m) => !m.formula.requiresSightings) : [];
+  if (indexable.length > 0) {
+    for (const row of await context.store.decayIndex.rows(ids, indexable.map((m) => m.view.model.id))) stored.set(`${row.attribute_id}/${row.model_id}`, row);
+  }
+  const missing = scored.filter((v) => modelsFor(plan, v.attribute.type).some((m) => !stored.has(`${v.attribute.id}/${m.view.model.id}`)));
+  const missingIds = missing.map((v) => v.attribute.id);
   const needsAll = plan.models.some((m) => m.formula.requiresSightings);
   const [lastTp, sightings] = await Promise.all([
-    context.store.sightings.lastTruePositives(ids, viewer),
-    needsAll ? context.store.sightings.forAttributes(ids, viewer) : Promise.resolve(new Map<number, SightingRecord[]>()),
+    missingIds.length ? context.store.sightings.lastTruePositives(missingIds, viewer) : Promise.resolve(new Map<number, number>()),
+    needsAll && missingIds.length ? context.store.sightings.forAttributes(missingIds, viewer) : Promise.resolve(new Map<number, SightingRecord[]>()),
   ]);
-  const now = options.now;
+
   for (const view of scored) {
     const a = view.attribute;
     const input: AttributeInput = {
@@ -178,6 +189,12 @@ export async function scoreViews(
     };
     const entries: DecayScoreEntry[] = [];
     for (const model of modelsFor(plan, a.type)) {
+      const row = stored.get(`${a.id}/${model.view.model.id}`);
+      if (row) {
+        const score = model.formula.computeScore(model.input, input, row.base_score, now - row.ref_time, { now });
+        entries.push({ score, base_score: row.base_score, decayed: model.formula.isDecayed(model.input, input, score), DecayingModel: model.stub });
+        continue;
+      }
       const result = scoreAttribute(model.input, input, { now, formulas: context.formulas, lastSighting: lastTp.get(a.id) ?? null });
       entries.push({ score: result.score, base_score: result.base_score, decayed: result.decayed, DecayingModel: model.stub });
     }
@@ -190,10 +207,15 @@ export function isExcluded(view: AttributeView): boolean {
   return view.decayScore !== undefined && view.decayScore.length > 0 && view.decayScore.every((s) => s.decayed);
 }
 
-/** Can the decay index answer this request's excludeDecayed? (It holds every sighting's view.) */
-export async function indexAnswers(context: AppContext, viewer: Viewer, plan: ScoringPlan): Promise<boolean> {
-  if (plan.explicit || Object.keys(plan.request.overrides).length > 0) return false;
-  if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) return false;
-  const indexed = new Set(await context.store.decayIndex.indexedModelIds());
-  return plan.models.every((m) => indexed.has(m.view.model.id));
+/**
+ * Can the decay index answer this request's excludeDecayed? It holds every sighting's view, so the
+ * viewer must see every sighting; and when the viewer's models are exactly the enabled indexed
+ * ones, the per-attribute summary answers in one probe.
+ */
+export async function indexAnswers(context: AppContext, viewer: Viewer, plan: ScoringPlan): Promise<{ allEnabled: boolean } | null> {
+  if (plan.explicit || Object.keys(plan.request.overrides).length > 0) return null;
+  if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) return null;
+  const indexed = await context.store.decayIndex.indexedModelIds();
+  if (!plan.models.every((m) => indexed.includes(m.view.model.id))) return null;
+  return { allEnabled: plan.models.length === indexed.length };
 }

@@ -32,14 +32,19 @@ export async function searchWithScores(context: AppContext, principal: Principal
   const now = context.now();
   // Scores weigh event tags too; MISP then shows them on the attribute, marked inherited.
   search.options.includeEventTags = true;
-  const score = (views: AttributeView[]) => scoreViews(context, viewer, plan, views, { now });
+  const index = await indexAnswers(context, viewer, plan);
+  // When the index answers for this viewer, scores come from its stored base scores and times.
+  const score = (views: AttributeView[]) => scoreViews(context, viewer, plan, views, { now, fromIndex: index !== null });
 
   if (!request.exclude) {
     const result = await searchAttributes(context, principal, search);
     return { total: result.total, pages: mapPages(result.pages, score), scored: true };
   }
-  if (await indexAnswers(context, viewer, plan)) {
-    const filtered = { ...search, filter: { ...search.filter, freshAt: { now, modelIds: plan.models.map((m) => m.view.model.id) } } };
+  if (index) {
+    // The summary holds live attributes only; searches that include deleted ones probe the rows.
+    const liveOnly = search.filter.deleted === undefined || search.filter.deleted === false;
+    const freshAt = { now, modelIds: plan.models.map((m) => m.view.model.id), allEnabled: index.allEnabled && liveOnly };
+    const filtered = { ...search, filter: { ...search.filter, freshAt } };
     const result = await searchAttributes(context, principal, filtered);
     return { total: result.total, pages: mapPages(result.pages, score), scored: true };
   }

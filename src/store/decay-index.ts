@@ -71,7 +71,8 @@ export class DecayIndexer {
 
   /** Brings the index up to date after the changes of one transaction. */
   async flush(db: Db, changes: ChangeSet): Promise<void> {
-    for (const modelId of changes.models) await this.rebuildModel(db, modelId);
+    for (const modelId of changes.models) await this.rebuildModel(db, modelId, undefined, false);
+    if (changes.models.size > 0) await this.summarise(db);
     const ids = new Set(changes.attributes);
     for (const part of chunks([...changes.events])) {
       if (part.length === 0) continue;
@@ -100,14 +101,40 @@ export class DecayIndexer {
       const facts = await this.facts(db, { ids: part });
       await db.deleteFrom("decay_index").where("attribute_id", "in", part).execute();
       await this.insert(db, await this.rows(db, facts, models));
+      await this.summarise(db, part);
     }
   }
 
+  /**
+   * Recomputes the per-attribute summary (the union of the fresh windows of every enabled model)
+   * for these attributes, or for all of them. Deleted attributes get none.
+   */
+  async summarise(db: Db, ids?: readonly number[]): Promise<void> {
+    if (ids) await db.deleteFrom("decay_summary").where("attribute_id", "in", [...ids]).execute();
+    else await db.deleteFrom("decay_summary").execute();
+    const nonEmpty = sql`d.fresh_until > d.fresh_from`;
+    let query = db
+      .selectFrom("decay_index as d")
+      .innerJoin("attributes as a", "a.id", "d.attribute_id")
+      .select([
+        "d.attribute_id",
+        sql<number>`coalesce(min(case when ${nonEmpty} then d.fresh_from end), 0)`.as("fresh_from"),
+        sql<number>`coalesce(max(case when ${nonEmpty} then d.fresh_until end), 0)`.as("fresh_until"),
+      ])
+      .where("a.deleted", "=", 0)
+      .groupBy("d.attribute_id");
+    if (ids) query = query.where("d.attribute_id", "in", [...ids]);
+    await db.insertInto("decay_summary").columns(["attribute_id", "fresh_from", "fresh_until"]).expression(query).execute();
+  }
+
   /** Rebuilds one model's rows (after it was enabled, disabled, edited or re-mapped). Returns the row count. */
-  async rebuildModel(db: Db, modelId: number, onProgress?: (done: number) => void): Promise<number> {
+  async rebuildModel(db: Db, modelId: number, onProgress?: (done: number) => void, summarise = true): Promise<number> {
     await db.deleteFrom("decay_index").where("model_id", "=", modelId).execute();
     const [model] = await this.indexedModels(db, [modelId]);
-    if (!model || model.types.size === 0) return 0;
+    if (!model || model.types.size === 0) {
+      if (summarise) await this.summarise(db);
+      return 0;
+    }
     let afterId = 0;
     let written = 0;
     for (;;) {
@@ -120,13 +147,15 @@ export class DecayIndexer {
       onProgress?.(written);
       if (facts.length < BATCH) break;
     }
+    if (summarise) await this.summarise(db);
     return written;
   }
 
   /** Rebuilds every enabled model's rows (a repair, and what the consistency tests compare). */
   async rebuildAll(db: Db): Promise<void> {
     await db.deleteFrom("decay_index").execute();
-    for (const model of await this.indexedModels(db)) await this.rebuildModel(db, model.record.id);
+    for (const model of await this.indexedModels(db)) await this.rebuildModel(db, model.record.id, undefined, false);
+    await this.summarise(db);
   }
 
   private async facts(db: Db, by: { ids: readonly number[] } | { types: readonly string[]; afterId: number; limit: number }): Promise<AttributeFacts[]> {

@@ -19,7 +19,7 @@ import { tagsRepo } from "./repos/tags.repo.js";
 import { taxonomiesRepo } from "./repos/taxonomies.repo.js";
 import { uiSessionsRepo } from "./repos/ui-sessions.repo.js";
 import { usersRepo } from "./repos/users.repo.js";
-import { chunks } from "./repos/common.js";
+import { chunks, denseRange } from "./repos/common.js";
 import type { Database } from "./schema.js";
 import type { DecayIndexPort, DecayIndexRow, Store, StoreSession } from "./store.js";
 
@@ -28,10 +28,14 @@ function decayIndexPort(db: Kysely<Database>, indexer: DecayIndexer): DecayIndex
     async rows(attributeIds, modelIds) {
       const out: DecayIndexRow[] = [];
       if (modelIds.length === 0) return out;
-      for (const part of chunks([...new Set(attributeIds)])) {
+      const wanted = new Set(attributeIds);
+      const range = denseRange([...wanted]);
+      for (const part of range ? [range] : chunks([...wanted])) {
         if (part.length === 0) continue;
-        const rows = await db.selectFrom("decay_index").selectAll().where("attribute_id", "in", part).where("model_id", "in", [...modelIds]).execute();
-        for (const row of rows) {
+        let query = db.selectFrom("decay_index").selectAll().where("model_id", "in", [...modelIds]);
+        query = range ? query.where("attribute_id", ">=", range[0]).where("attribute_id", "<=", range[1]) : query.where("attribute_id", "in", part);
+        for (const row of await query.execute()) {
+          if (!wanted.has(row.attribute_id)) continue;
           out.push({ ...row, ref_time: Number(row.ref_time), fresh_from: Number(row.fresh_from), fresh_until: Number(row.fresh_until), base_score: Number(row.base_score) });
         }
       }
@@ -40,6 +44,16 @@ function decayIndexPort(db: Kysely<Database>, indexer: DecayIndexer): DecayIndex
     rebuildModel: (modelId, onProgress) => indexer.rebuildModel(db, modelId, onProgress),
     rebuildAll: () => indexer.rebuildAll(db),
     indexedModelIds: async () => (await indexer.indexedModels(db)).map((m) => m.record.id),
+    async summary(attributeIds) {
+      const out = new Map<number, { fresh_from: number; fresh_until: number }>();
+      for (const part of chunks([...new Set(attributeIds)])) {
+        if (part.length === 0) continue;
+        for (const row of await db.selectFrom("decay_summary").selectAll().where("attribute_id", "in", part).execute()) {
+          out.set(row.attribute_id, { fresh_from: Number(row.fresh_from), fresh_until: Number(row.fresh_until) });
+        }
+      }
+      return out;
+    },
   };
 }
 

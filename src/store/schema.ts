@@ -232,6 +232,12 @@ export interface DecayIndexTable {
   fresh_until: number;
 }
 
+export interface DecaySummaryTable {
+  attribute_id: number;
+  fresh_from: number;
+  fresh_until: number;
+}
+
 export interface UiSessionsTable {
   id: Id;
   token_hash: string;
@@ -260,5 +266,6 @@ export interface Database {
   decaying_models: DecayingModelsTable;
   decaying_model_mappings: DecayingModelMappingsTable;
   decay_index: DecayIndexTable;
+  decay_summary: DecaySummaryTable;
   ui_sessions: UiSessionsTable;
 }

@@ -137,7 +137,7 @@ export interface AttributeFilter {
    * Keep only attributes that at least one of these models finds fresh at `now`, or that none of
    * them applies to (MISP's excludeDecayed), answered from the decay index.
    */
-  freshAt?: { now: number; modelIds: number[] };
+  freshAt?: { now: number; modelIds: number[]; /** The models are exactly every enabled indexed model: use the per-attribute summary. */ allEnabled?: boolean };
   /** Each inner list is OR-ed; the lists are AND-ed (tag ids, attribute or event tags). */
   tagIdGroups?: number[][];
   notTagIds?: number[];
@@ -283,6 +283,8 @@ export interface DecayIndexPort {
   rebuildAll(): Promise<void>;
   /** Ids of enabled models whose formula the index can answer for (it has a closed form). */
   indexedModelIds(): Promise<number[]>;
+  /** The per-attribute summary of fresh windows (tests compare it with the rows). */
+  summary(attributeIds: readonly number[]): Promise<Map<number, { fresh_from: number; fresh_until: number }>>;
 }
 
 /** A web UI login, as stored: never the token itself, only its hash. */

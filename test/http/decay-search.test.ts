@@ -158,6 +158,20 @@ for (const dialect of dialects) {
       expect(computed).toEqual(indexed.filter((id: string) => id !== ids["d41d8cd98f00b204e9800998ecf8427e"]));
     });
 
+    it("gives the same scores from the index's stored base scores as from a computation per page", async () => {
+      const fromIndex = (await search({ includeDecayScore: 1 })).attributes;
+      const computed = (await search({ includeDecayScore: 1, decayingModel: `${nids},${phishing}` })).attributes;
+      for (const attribute of fromIndex.filter((a: any) => a.decay_score)) {
+        const other = computed.find((a: any) => a.id === attribute.id);
+        for (const entry of attribute.decay_score) {
+          const twin = other.decay_score.find((e: any) => e.DecayingModel.id === entry.DecayingModel.id);
+          expect(entry.score).toBeCloseTo(twin.score, 9);
+          expect(entry.base_score).toBeCloseTo(twin.base_score, 9);
+          expect(entry.decayed).toBe(twin.decayed);
+        }
+      }
+    });
+
     it("restarts decay at a true-positive sighting, and ignores a false positive", async () => {
       const value = "192.0.2.200";
       await server.call("POST", `/sightings/add/${ids[value]}`, { type: "1", timestamp: String(NOW - DAY) });

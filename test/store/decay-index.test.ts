@@ -35,6 +35,7 @@ type Op =
   | { kind: "edit"; attribute: number; ageDays: number; lastSeenDays: number | null }
   | { kind: "retype"; attribute: number; type: number }
   | { kind: "delete"; attribute: number }
+  | { kind: "softDelete"; attribute: number; deleted: boolean }
   | { kind: "sighting"; attribute: number; type: 0 | 1 | 2; ageDays: number }
   | { kind: "tagAttribute"; attribute: number; tag: number; remove: boolean }
   | { kind: "tagEvent"; event: number; tag: number; remove: boolean }
@@ -57,6 +58,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("edit" as const), attribute: index, ageDays: fc.integer({ min: 0, max: 200 }), lastSeenDays: fc.option(fc.integer({ min: -5, max: 100 }), { nil: null }) }),
   fc.record({ kind: fc.constant("retype" as const), attribute: index, type: fc.nat({ max: TYPES.length - 1 }) }),
   fc.record({ kind: fc.constant("delete" as const), attribute: index }),
+  fc.record({ kind: fc.constant("softDelete" as const), attribute: index, deleted: fc.boolean() }),
   fc.record({ kind: fc.constant("sighting" as const), attribute: index, type: fc.constantFrom(0 as const, 1 as const, 2 as const), ageDays: fc.integer({ min: -2, max: 150 }) }),
   fc.record({ kind: fc.constant("tagAttribute" as const), attribute: index, tag: fc.nat({ max: TAGS.length - 1 }), remove: fc.boolean() }),
   fc.record({ kind: fc.constant("tagEvent" as const), event: index, tag: fc.nat({ max: TAGS.length - 1 }), remove: fc.boolean() }),
@@ -149,6 +151,11 @@ async function apply(store: Store, ops: readonly Op[], seeded: Awaited<ReturnTyp
           }
           break;
         }
+        case "softDelete": {
+          const a = pick(attributes, o.attribute);
+          if (a) await tx.attributes.update(a.id, { deleted: o.deleted });
+          break;
+        }
         case "sighting": {
           const a = pick(attributes, o.attribute);
           if (a) await tx.sightings.insertMany([{ uuid: randomUUID(), attribute_id: a.id, event_id: a.event, org_id: seeded.org.id, date_sighting: T0 - o.ageDays * DAY, source: "", type: o.type }]);
@@ -225,7 +232,7 @@ async function expected(store: Store) {
       rows.set(`${a.id}/${m.id}`, { base_score: baseScore, ref_time: ref, fresh_from: clamp(window.from), fresh_until: clamp(window.until), input, model });
     }
   }
-  return { rows, attributeIds: attributes.map((a) => a.id), modelIds: models.map((m) => m.id) };
+  return { rows, attributeIds: attributes.map((a) => a.id), modelIds: models.map((m) => m.id), live: new Set(attributes.filter((a) => !a.deleted).map((a) => a.id)) };
 }
 
 const dialects = [
@@ -251,6 +258,21 @@ for (const dialect of dialects) {
               const actual = await store.decayIndex.rows(truth.attributeIds, (await store.models.list()).map((m) => m.id));
               const byKey = new Map(actual.map((r) => [`${r.attribute_id}/${r.model_id}`, r]));
               expect([...byKey.keys()].sort()).toEqual([...truth.rows.keys()].sort());
+              // The summary: for each live attribute with rows, the union of its non-empty windows.
+              const summary = await store.decayIndex.summary(truth.attributeIds);
+              for (const id of truth.attributeIds) {
+                const windows = [...truth.rows.entries()].filter(([key]) => key.startsWith(`${id}/`)).map(([, row]) => row);
+                const live = truth.live.has(id);
+                if (!live || windows.length === 0) {
+                  expect(summary.has(id), `summary of ${id}`).toBe(false);
+                  continue;
+                }
+                const open = windows.filter((w) => w.fresh_until > w.fresh_from);
+                const want = open.length
+                  ? { fresh_from: Math.min(...open.map((w) => w.fresh_from)), fresh_until: Math.max(...open.map((w) => w.fresh_until)) }
+                  : { fresh_from: 0, fresh_until: 0 };
+                expect(summary.get(id), `summary of ${id}`).toEqual(want);
+              }
               for (const [key, want] of truth.rows) {
                 const got = byKey.get(key)!;
                 expect(got.base_score).toBeCloseTo(want.base_score, 9);

@@ -12,6 +12,8 @@ export interface Dialect {
   afterExplicitIds(db: Kysely<unknown>, table: string): Promise<void>;
   /** The operator for a case-insensitive LIKE (MISP's MySQL collations are case-insensitive). */
   readonly caseInsensitiveLike: "like" | "ilike";
+  /** Finishes a CREATE TABLE whose rows should be stored in primary-key order (SQLite: WITHOUT ROWID). */
+  clustered<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C>;
   /** How many bound parameters one statement may carry; batch sizes derive from it. */
   readonly maxParameters: number;
   close(): Promise<void>;

@@ -20,6 +20,7 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
     afterExplicitIds: async (database, table) => {
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(database);
     },
+    clustered: (table) => table,
     caseInsensitiveLike: "ilike",
     maxParameters: 60_000,
     close: async () => {

@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, SqliteDialect, sql } from "kysely";
 import type { Database } from "../schema.js";
 import type { Dialect } from "./dialect.js";
 
@@ -22,6 +22,7 @@ export function openSqlite(file: string): { db: Kysely<Database>; dialect: Diale
     name: "sqlite",
     addIdColumn: (table) => table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
     afterExplicitIds: async () => {},
+    clustered: (table) => table.modifyEnd(sql`without rowid`),
     caseInsensitiveLike: "like",
     maxParameters: 32_000,
     close: async () => {

@@ -34,15 +34,32 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .execute();
   await db.schema.createIndex("decaying_model_mappings_type").on("decaying_model_mappings").column("attribute_type").execute();
 
-  await db.schema
-    .createTable("decay_index")
-    .addColumn("attribute_id", "integer", (c) => c.notNull().references("attributes.id").onDelete("cascade"))
-    .addColumn("model_id", "integer", (c) => c.notNull().references("decaying_models.id").onDelete("cascade"))
-    .addColumn("base_score", "double precision", (c) => c.notNull())
-    .addColumn("ref_time", "bigint", (c) => c.notNull())
-    .addColumn("fresh_from", "bigint", (c) => c.notNull())
-    .addColumn("fresh_until", "bigint", (c) => c.notNull())
-    .addPrimaryKeyConstraint("decay_index_pk", ["attribute_id", "model_id"])
+  // Rows are read by attribute ranges, page after page: store them in that order.
+  await dialect
+    .clustered(
+      db.schema
+        .createTable("decay_index")
+        .addColumn("attribute_id", "integer", (c) => c.notNull().references("attributes.id").onDelete("cascade"))
+        .addColumn("model_id", "integer", (c) => c.notNull().references("decaying_models.id").onDelete("cascade"))
+        .addColumn("base_score", "double precision", (c) => c.notNull())
+        .addColumn("ref_time", "bigint", (c) => c.notNull())
+        .addColumn("fresh_from", "bigint", (c) => c.notNull())
+        .addColumn("fresh_until", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("decay_index_pk", ["attribute_id", "model_id"]),
+    )
     .execute();
   await db.schema.createIndex("decay_index_model").on("decay_index").columns(["model_id", "fresh_until"]).execute();
+
+  // For each live attribute with rows: when at least one enabled model finds it fresh. Every
+  // model's fresh window contains the attribute's reference time (or is empty), so their union is
+  // one interval; [0, 0) means "scored, never fresh". One join answers excludeDecayed when the
+  // viewer sees every enabled model, and counting the decayed is an index range.
+  await db.schema
+    .createTable("decay_summary")
+    .addColumn("attribute_id", "integer", (c) => c.primaryKey().references("attributes.id").onDelete("cascade"))
+    .addColumn("fresh_from", "bigint", (c) => c.notNull())
+    .addColumn("fresh_until", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex("decay_summary_until").on("decay_summary").columns(["fresh_until", "fresh_from"]).execute();
+  await db.schema.createIndex("attributes_deleted").on("attributes").column("deleted").execute();
 }

@@ -5,7 +5,7 @@ import { flags, toAttribute, toTag } from "../rows.js";
 import type { Database } from "../schema.js";
 import type { AttributeFilter, AttributesPort, New, Viewer } from "../store.js";
 import { attributeVisible, isAttributeVisible } from "../visibility.js";
-import { chunks, likePattern, type Db } from "./common.js";
+import { chunks, denseRange, likePattern, type Db } from "./common.js";
 import type { ChangeTracker } from "../changes.js";
 
 type Scope = ExpressionBuilder<Database & { a: Database["attributes"]; e: Database["events"] }, "a" | "e">;
@@ -80,7 +80,21 @@ export function attributeConditions(eb: Scope, f: AttributeFilter, viewer: Viewe
   if (f.firstSeenFrom !== undefined) all.push(eb("a.first_seen", ">=", f.firstSeenFrom));
   if (f.lastSeenTo !== undefined) all.push(eb("a.last_seen", "<=", f.lastSeenTo));
   if (f.threatLevelIds) all.push(eb("e.threat_level_id", "in", nonEmpty(f.threatLevelIds, -1)));
-  if (f.freshAt) {
+  if (f.freshAt?.allEnabled) {
+    // Kept unless the attribute has a summary and it is not fresh now: one primary-key probe.
+    const now = f.freshAt.now;
+    all.push(
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("decay_summary as s")
+            .select(sql`1`.as("one"))
+            .whereRef("s.attribute_id", "=", "a.id")
+            .where((inner) => inner.or([inner("s.fresh_from", ">", now), inner("s.fresh_until", "<=", now)])),
+        ),
+      ),
+    );
+  } else if (f.freshAt) {
     const models = nonEmpty(f.freshAt.modelIds, -1);
     const now = f.freshAt.now;
     all.push(
@@ -186,6 +200,21 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       return (await query.execute()).map(toAttribute);
     },
     async count(filter, viewer) {
+      // Everything live, minus what the summary says is decayed now: two index counts instead of a
+      // probe per attribute (the first page of a plain excludeDecayed export needs this count).
+      const { freshAt, deleted, ...others } = filter;
+      if (freshAt?.allEnabled && viewer.siteAdmin && (deleted === undefined || deleted === false) && Object.values(others).every((v) => v === undefined)) {
+        const now = freshAt.now;
+        const [live, decayed] = await Promise.all([
+          db.selectFrom("attributes").select((eb) => eb.fn.countAll<number>().as("n")).where("deleted", "=", 0).executeTakeFirstOrThrow(),
+          db
+            .selectFrom("decay_summary")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where((eb) => eb.or([eb("fresh_until", "<=", now), eb.and([eb("fresh_until", ">", now), eb("fresh_from", ">", now)])]))
+            .executeTakeFirstOrThrow(),
+        ]);
+        return Number(live.n) - Number(decayed.n);
+      }
       const row = await db
         .selectFrom("attributes as a")
         .innerJoin("events as e", "e.id", "a.event_id")
@@ -217,17 +246,20 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
     },
     async tags(attributeIds) {
       const out = new Map<number, TagLinkRecord[]>();
-      for (const part of chunks([...new Set(attributeIds)])) {
+      const wanted = new Set(attributeIds);
+      const range = denseRange([...wanted]);
+      const parts = range ? [range] : chunks([...wanted]);
+      for (const part of parts) {
         if (part.length === 0) continue;
-        const rows = await db
+        let query = db
           .selectFrom("attribute_tags as at")
           .innerJoin("tags as t", "t.id", "at.tag_id")
           .selectAll("t")
           .select(["at.attribute_id", "at.local as link_local"])
-          .where("at.attribute_id", "in", part)
-          .orderBy("at.id")
-          .execute();
-        for (const { attribute_id, link_local, ...tag } of rows) {
+          .orderBy("at.id");
+        query = range ? query.where("at.attribute_id", ">=", range[0]).where("at.attribute_id", "<=", range[1]) : query.where("at.attribute_id", "in", part);
+        for (const { attribute_id, link_local, ...tag } of await query.execute()) {
+          if (!wanted.has(attribute_id)) continue;
           const list = out.get(attribute_id) ?? [];
           list.push({ tag: toTag(tag), local: link_local === 1 });
           out.set(attribute_id, list);

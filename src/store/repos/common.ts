@@ -15,3 +15,19 @@ export function chunks<T>(items: readonly T[], size = 5_000): T[][] {
 export function likePattern(value: string): string {
   return value.replace(/[\\_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * The [min, max] of an id list when it is dense enough that scanning the range beats probing each
+ * id (pages of an export are runs of consecutive ids); null otherwise. Callers still keep only the
+ * ids they asked for.
+ */
+export function denseRange(ids: readonly number[]): [number, number] | null {
+  if (ids.length < 64) return null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const id of ids) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  return max - min + 1 <= ids.length * 2 ? [min, max] : null;
+}

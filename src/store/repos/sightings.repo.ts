@@ -2,7 +2,7 @@ import type { SightingRecord } from "../../core/domain.js";
 import { toSighting } from "../rows.js";
 import type { SightingFilter, SightingsPort } from "../store.js";
 import { sightingVisible } from "../visibility.js";
-import { chunks, type Db } from "./common.js";
+import { chunks, denseRange, type Db } from "./common.js";
 import type { ChangeTracker } from "../changes.js";
 
 export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
@@ -63,18 +63,19 @@ export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
     },
     async lastTruePositives(attributeIds, viewer) {
       const out = new Map<number, number>();
-      for (const part of chunks([...new Set(attributeIds)])) {
+      const wanted = new Set(attributeIds);
+      const range = denseRange([...wanted]);
+      for (const part of range ? [range] : chunks([...wanted])) {
         if (part.length === 0) continue;
-        const rows = await db
+        let query = db
           .selectFrom("sightings as s")
           .innerJoin("events as e", "e.id", "s.event_id")
           .select(["s.attribute_id", (eb) => eb.fn.max("s.date_sighting").as("last")])
-          .where("s.attribute_id", "in", part)
           .where("s.type", "=", 0)
           .where((eb) => sightingVisible(eb, viewer))
-          .groupBy("s.attribute_id")
-          .execute();
-        for (const row of rows) out.set(row.attribute_id, Number(row.last));
+          .groupBy("s.attribute_id");
+        query = range ? query.where("s.attribute_id", ">=", range[0]).where("s.attribute_id", "<=", range[1]) : query.where("s.attribute_id", "in", part);
+        for (const row of await query.execute()) if (wanted.has(row.attribute_id)) out.set(row.attribute_id, Number(row.last));
       }
       return out;
     },
