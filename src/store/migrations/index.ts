@@ -6,14 +6,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import type { Dialect } from "../dialects/dialect.js";
 import * as initial from "./0001-initial.js";
 import * as decayingModels from "./0002-decaying-models.js";
-import * as uiSessions from "./0003-ui-sessions.js";
+import * as uiSessions from "./0004-ui-sessions.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
 const STEPS: Array<[string, Step]> = [
   ["0001-initial", initial],
   ["0002-decaying-models", decayingModels],
-  ["0003-ui-sessions", uiSessions],
+  ["0004-ui-sessions", uiSessions],
 ];
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
