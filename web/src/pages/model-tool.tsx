@@ -79,7 +79,9 @@ function toModelDraft(draft: Draft, family: string): ModelDraft {
     default_base_score: draft.defaultBaseScore,
     base_score_config: normaliseWeights(draft.weights),
   };
-  if (family !== "Polynomial") parameters.settings = draft.settings;
+  // Sightings' settings are saved whole, as the form shows them, not only the ones touched.
+  if (family === "Sightings") parameters.settings = { minimum_sightings: 1, true_positive_offset: 0, false_positive_offset: 0, ...draft.settings };
+  else if (family !== "Polynomial") parameters.settings = draft.settings;
   return {
     name: draft.name.trim(),
     description: draft.description,
