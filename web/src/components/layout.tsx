@@ -1,5 +1,7 @@
 /** The frame around every page: the header with the main navigation and the user, then the page. */
 import type { ComponentChildren } from "preact";
+import { useEffect } from "preact/hooks";
+import { takeArrival } from "../lib/router.js";
 import type { SessionInfo } from "../api/session.js";
 import { Link } from "./link.js";
 
@@ -19,6 +21,10 @@ function current(path: string): string {
 
 export function Layout({ session, path, onLogout, children }: { session: SessionInfo; path: string; onLogout(): void; children: ComponentChildren }) {
   const active = current(path);
+  useEffect(() => {
+    // Screen readers and keyboards start at the top of the new page, not on the link they left.
+    if (takeArrival()) document.getElementById("main")?.focus({ preventScroll: true });
+  }, [path]);
   return (
     <>
       <a class="skip-link" href="#main">

@@ -6,6 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 
 type Listener = () => void;
 const listeners = new Set<Listener>();
+let arrived = false;
 
 function notify(): void {
   for (const listener of listeners) listener();
@@ -18,8 +19,19 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (to === location.pathname + location.search) return;
   if (options.replace) history.replaceState(null, "", to);
   else history.pushState(null, "", to);
+  arrived = !options.replace;
   notify();
   if (!options.replace) window.scrollTo(0, 0);
+}
+
+/**
+ * True once after the user went to another page (not after a redirect or a filter change): the
+ * moment to move keyboard focus to the new page, as a full page load would.
+ */
+export function takeArrival(): boolean {
+  const value = arrived;
+  arrived = false;
+  return value;
 }
 
 export interface Location {
