@@ -86,7 +86,7 @@ function ModelTable({ models, orgs, onChanged }: { models: DecayingModel[]; orgs
                 <Link href={`/models/${model.id}`}>{model.name}</Link>
                 {model.default && <span class="badge">default</span>}
               </td>
-              <td>{orgs.get(model.org_id) ?? `Organisation ${model.org_id}`}</td>
+              <td>{model.default ? "Built in" : (orgs.get(model.org_id) ?? `Organisation ${model.org_id}`)}</td>
               <td>{model.formula}</td>
               <td class="number">{model.parameters.lifetime === undefined ? "—" : formatNumber(model.parameters.lifetime)}</td>
               <td class="number">{model.parameters.decay_speed === undefined ? "—" : formatNumber(model.parameters.decay_speed)}</td>

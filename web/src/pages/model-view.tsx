@@ -33,7 +33,7 @@ export function ModelViewPage({ params }: PageProps) {
             <dt>ID</dt>
             <dd>{m.id}</dd>
             <dt>Organisation</dt>
-            <dd>{orgs.data?.get(m.org_id) ?? `Organisation ${m.org_id}`}</dd>
+            <dd>{m.default ? "Built in, owned by this instance" : (orgs.data?.get(m.org_id) ?? `Organisation ${m.org_id}`)}</dd>
             <dt>Formula</dt>
             <dd>{m.formula}</dd>
             <dt>Description</dt>
