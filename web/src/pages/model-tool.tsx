@@ -6,92 +6,17 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { PageProps } from "../app.js";
-import { addModel, allModels, editModel, listFormulas, viewModel, type DecayingModel, type FormulaInfo, type ModelDraft } from "../api/models.js";
+import { addModel, allModels, editModel, listFormulas, viewModel, type DecayingModel, type FormulaInfo } from "../api/models.js";
 import { describeTypes, scoringTaxonomies } from "../api/taxonomies.js";
 import { BaseScoreConfigurator } from "../components/base-score/configurator.js";
 import { Link } from "../components/link.js";
 import { ErrorMessage, Loading, Success } from "../components/notice.js";
-import { DecayChart } from "../components/tool/decay-chart.js";
-import { DecayFigures } from "../components/tool/decay-figures.js";
-import { FormulaPicker, JsonSettings, SightingsSettings } from "../components/tool/formula-picker.js";
-import { SliderField } from "../components/slider-field.js";
+import { DecayPanel } from "../components/tool/decay-panel.js";
 import { TypeMapping } from "../components/tool/type-mapping.js";
 import { setFlash, takeFlash } from "../lib/flash.js";
 import { navigate, withQuery } from "../lib/router.js";
 import { useAction, useAsync } from "../lib/use-async.js";
-import { normaliseWeights, weightsFromConfig } from "../lib/weights.js";
-
-interface Draft {
-  name: string;
-  description: string;
-  formula: string;
-  lifetime: number;
-  decaySpeed: number;
-  threshold: number;
-  defaultBaseScore: number;
-  /** Slider weights, 0–100; stored as normalised ratios. */
-  weights: Record<string, number>;
-  settings: Record<string, unknown>;
-  types: string[];
-  allOrgs: boolean;
-  enabled: boolean;
-}
-
-// MISP's tool starts here: a month, a fast early decay, a threshold of 30.
-const NEW_MODEL: Draft = {
-  name: "",
-  description: "",
-  formula: "Polynomial",
-  lifetime: 30,
-  decaySpeed: 0.3,
-  threshold: 30,
-  defaultBaseScore: 80,
-  weights: {},
-  settings: {},
-  types: [],
-  allOrgs: false,
-  enabled: false,
-};
-
-function draftOf(model: DecayingModel): Draft {
-  const p = model.parameters;
-  return {
-    name: model.name,
-    description: model.description,
-    formula: model.formula,
-    lifetime: p.lifetime ?? NEW_MODEL.lifetime,
-    decaySpeed: p.decay_speed ?? NEW_MODEL.decaySpeed,
-    threshold: p.threshold,
-    defaultBaseScore: p.default_base_score,
-    weights: weightsFromConfig(p.base_score_config),
-    settings: p.settings ?? {},
-    types: model.attribute_types,
-    allOrgs: model.all_orgs,
-    enabled: model.enabled,
-  };
-}
-
-function toModelDraft(draft: Draft, family: string): ModelDraft {
-  const parameters: ModelDraft["parameters"] = {
-    lifetime: draft.lifetime,
-    decay_speed: draft.decaySpeed,
-    threshold: draft.threshold,
-    default_base_score: draft.defaultBaseScore,
-    base_score_config: normaliseWeights(draft.weights),
-  };
-  // Sightings' settings are saved whole, as the form shows them, not only the ones touched.
-  if (family === "Sightings") parameters.settings = { minimum_sightings: 1, true_positive_offset: 0, false_positive_offset: 0, ...draft.settings };
-  else if (family !== "Polynomial") parameters.settings = draft.settings;
-  return {
-    name: draft.name.trim(),
-    description: draft.description,
-    formula: draft.formula,
-    parameters,
-    attribute_types: draft.types,
-    all_orgs: draft.allOrgs,
-    enabled: draft.enabled,
-  };
-}
+import { draftOf, NEW_MODEL, toModelDraft, type Draft } from "../lib/model-draft.js";
 
 type Tab = "decay" | "base-score" | "types";
 const TABS: Array<{ id: Tab; label: string }> = [
@@ -259,39 +184,7 @@ function ToolEditor({ model, draft, setDraft, formulas, formulasError, tab, canS
 
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} class="card">
         {tab === "decay" && (
-          <div class="decay-panel">
-            <div class="decay-inputs">
-              <FormulaPicker formulas={formulas} value={draft.formula} onChange={(formula) => update({ formula })} />
-              {polynomial && (
-                <>
-                  <SliderField label="Lifetime" unit="days" value={draft.lifetime} onChange={(lifetime) => update({ lifetime })} min={0} max={365} step={1} help="The score reaches 0 after this many days." testId="lifetime" />
-                  <SliderField label="Decay speed" value={draft.decaySpeed} onChange={(decaySpeed) => update({ decaySpeed })} min={0} max={10} step={0.01} help="1 decays evenly; above 1 it falls fast and then flattens; below 1 it holds and then drops." testId="decay-speed" />
-                </>
-              )}
-              <SliderField label="Threshold" value={draft.threshold} onChange={(threshold) => update({ threshold })} min={0} max={100} step={1} help="Below this score an attribute is decayed." testId="threshold" />
-              {family === "Sightings" && <SightingsSettings settings={draft.settings} onChange={(settings) => update({ settings })} />}
-              {!polynomial && family !== "Sightings" && <JsonSettings settings={draft.settings} onChange={(settings) => update({ settings })} onValidity={setSettingsValid} />}
-            </div>
-            <div class="decay-preview">
-              {polynomial && draft.lifetime > 0 && draft.decaySpeed > 0 ? (
-                <>
-                  <DecayChart
-                    lifetime={draft.lifetime}
-                    decaySpeed={draft.decaySpeed}
-                    threshold={draft.threshold}
-                    onThreshold={(threshold) => update({ threshold })}
-                    onDecaySpeed={(decaySpeed) => update({ decaySpeed })}
-                  />
-                  <p class="help">Drag the red dot or line to set the threshold, and the blue dot to bend the curve.</p>
-                  <DecayFigures lifetime={draft.lifetime} decaySpeed={draft.decaySpeed} threshold={draft.threshold} />
-                </>
-              ) : polynomial ? (
-                <p class="notice notice-warning">The curve needs a lifetime and a decay speed above 0.</p>
-              ) : (
-                <p class="notice notice-empty">This formula does not decay with age along a curve the tool can draw. Simulate the saved model on real attributes to see its scores.</p>
-              )}
-            </div>
-          </div>
+          <DecayPanel formulas={formulas} draft={draft} family={family} update={update} onSettingsValidity={setSettingsValid} />
         )}
         {tab === "base-score" &&
           (taxonomies.data ? (
