@@ -190,7 +190,7 @@ export interface AttributeSearchResult {
   pages: AsyncIterable<AttributeView[]>;
 }
 
-const BATCH = 2_000;
+const BATCH = 5_000;
 
 /**
  * Runs a search. With `limit`, one page (page/limit as MISP counts them); without, every match,

@@ -15,7 +15,7 @@ export interface ScoredSearchResult extends AttributeSearchResult {
   scored: boolean;
 }
 
-const BATCH = 2_000;
+const BATCH = 5_000;
 
 async function* mapPages(pages: AsyncIterable<AttributeView[]>, score: (views: AttributeView[]) => Promise<void>): AsyncIterable<AttributeView[]> {
   for await (const views of pages) {

@@ -43,7 +43,6 @@ export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
     async list(filter: SightingFilter, viewer, page) {
       let query = db
         .selectFrom("sightings as s")
-        .innerJoin("events as e", "e.id", "s.event_id")
         .selectAll("s")
         .where((eb) => sightingVisible(eb, viewer))
         .orderBy("s.date_sighting")
@@ -69,7 +68,6 @@ export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
         if (part.length === 0) continue;
         let query = db
           .selectFrom("sightings as s")
-          .innerJoin("events as e", "e.id", "s.event_id")
           .select(["s.attribute_id", (eb) => eb.fn.max("s.date_sighting").as("last")])
           .where("s.type", "=", 0)
           .where((eb) => sightingVisible(eb, viewer))
@@ -85,7 +83,6 @@ export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
         if (part.length === 0) continue;
         const rows = await db
           .selectFrom("sightings as s")
-          .innerJoin("events as e", "e.id", "s.event_id")
           .selectAll("s")
           .where("s.attribute_id", "in", part)
           .where((eb) => sightingVisible(eb, viewer))
