@@ -84,6 +84,8 @@ export function sessionRoutes(table: RouteTable, context: AppContext, options: S
         const body = await jsonBody(c);
         if (!isObject(body) || typeof body.key !== "string") throw invalidInput("key", "is required: the API key to log in with");
         const session = await startSession(context, body.key, options.ttlSeconds);
+        // Logging in again replaces the browser's previous session rather than leaving it open.
+        await endSession(context, getCookie(c, SESSION_COOKIE));
         setCookie(c, SESSION_COOKIE, session.token, {
           httpOnly: true,
           sameSite: "Strict",

@@ -121,6 +121,13 @@ describe("web UI sessions", () => {
     expect(after.json.message).toMatch(/session has ended/);
   });
 
+  it("ends the browser's previous session when it logs in again", async () => {
+    const first = await login(userKey);
+    const again = await server.call("POST", "/halflife/session", { key: userKey }, { key: null, headers: { Cookie: first.cookie } });
+    expect(again.status).toBe(201);
+    expect((await server.call("GET", "/halflife/session", undefined, withCookie(first))).status).toBe(403);
+  });
+
   it("ends a session when it expires", async () => {
     const session = await login(userKey);
     const started = server.now();
