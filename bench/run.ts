@@ -3,11 +3,13 @@
 import os from "node:os";
 import { benchCore } from "./core.js";
 import { benchDecay } from "./decay.js";
+import { benchSweep } from "./sweep.js";
 import { formatResults, type BenchResult } from "./report.js";
 
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   core: benchCore,
   decay: benchDecay,
+  sweep: benchSweep,
 };
 
 const wanted = process.argv.slice(2).filter((arg) => !arg.startsWith("-"));

@@ -7,6 +7,7 @@ import type { AppContext } from "./app/context.js";
 import type { Config } from "./config/schema.js";
 import type { FormulaRegistry } from "./core/formulas/registry.js";
 import { openStore } from "./store/open.js";
+import { sweepSettingsFrom } from "./sweep-config.js";
 
 export interface App {
   context: AppContext;
@@ -23,7 +24,7 @@ export async function openApp(config: Config, formulas: FormulaRegistry, clock: 
     formulas,
     now: clock,
     uuid: randomUUID,
-    settings: { sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3, orgName: config.HALFLIFE_ORG_NAME },
+    settings: { sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3, orgName: config.HALFLIFE_ORG_NAME, sweep: sweepSettingsFrom(config) },
     hostOrgId: () => hostOrgId,
   };
   return {

@@ -17,6 +17,8 @@ import { createHttpApp, listen } from "./http/server.js";
 import { createMetrics } from "./http/metrics.js";
 import { cookieSessions, sessionRoutes } from "./http/session.js";
 import { staticFiles } from "./http/static-files.js";
+import { startScheduler } from "./jobs/scheduler.js";
+import { sweepJob } from "./jobs/sweep-job.js";
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -65,6 +67,9 @@ Examples:
           demoNote = `Demo data: ${demo.events} events, ${demo.attributes} attributes, ${demo.sightings} sightings; partner analyst key ${demo.partnerKey}`;
         }
 
+        const sweep = context.settings.sweep;
+        const schedule = sweep?.cron ? startScheduler([sweepJob(context, { ...sweep, cron: sweep.cron }, log)]) : undefined;
+
         const metrics = createMetrics();
         const ui = staticFiles(config.HALFLIFE_WEB_DIR ?? defaultWebDir());
         if (!(await ui.built())) log.warn("the web UI is not built: run `npm run build`; the API works without it");
@@ -84,6 +89,8 @@ Examples:
         if (started.adminKey) lines.push(`Admin key (${started.admin.email}): ${started.adminKey}   <- shown once; keep it safe`);
         else lines.push(`Admin: ${started.admin.email} (use your existing key, or \`halflife user key ${started.admin.email}\` for a new one)`);
         if (demoNote) lines.push(demoNote);
+        const next = schedule?.nextRuns()[0]?.next;
+        if (sweep?.cron) lines.push(`Scheduled sweep: ${sweep.cron}${sweep.cronTimezone ? ` (${sweep.cronTimezone})` : ""}${next ? `, next at ${next.toISOString()}` : ""}`);
         cli.stdout.write(`${lines.join("\n")}\n`);
         log.info({ url }, "listening");
 
@@ -97,6 +104,7 @@ Examples:
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
         });
+        schedule?.stop();
         await app.close();
       });
   };

@@ -5,12 +5,15 @@
 import type { Principal } from "../core/domain.js";
 import type { FormulaRegistry } from "../core/formulas/registry.js";
 import type { Store, Viewer } from "../store/store.js";
+import type { SweepSettings } from "./sweep-settings.js";
 
 export interface InstanceSettings {
   /** MISP's Plugin.Sightings_policy. */
   sightingsPolicy: 0 | 1 | 2 | 3;
   /** Name of the organisation that owns the instance. */
   orgName: string;
+  /** The false-positive sweep's settings; the built-in defaults when unset. */
+  sweep?: SweepSettings;
 }
 
 export interface AppContext {

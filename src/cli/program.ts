@@ -10,10 +10,11 @@ import { registerAdmin } from "./commands/admin.js";
 import { registerImport } from "./commands/import.js";
 import { registerTaxonomies } from "./commands/taxonomies.js";
 import { registerModels } from "./commands/models.js";
+import { registerSweep } from "./commands/sweep.js";
 
 export type CommandRegistrar = (program: Command, context: CliContext) => void;
 
-const REGISTRARS: CommandRegistrar[] = [registerScore, registerImport, registerTaxonomies, registerModels, registerAdmin];
+const REGISTRARS: CommandRegistrar[] = [registerScore, registerImport, registerTaxonomies, registerModels, registerAdmin, registerSweep];
 
 export function buildProgram(context: CliContext, extra: CommandRegistrar[] = []): Command {
   const program = new Command("halflife")

@@ -3,9 +3,46 @@
  * variables or from a JSON file named by `--config` (same names); the environment wins. They are
  * parsed once, at start-up, and passed down frozen. The README's configuration table mirrors this.
  */
+import { Cron } from "croner";
 import { z } from "zod";
+import { parseSightingCutoff } from "../core/sweep-rule.js";
 
 const port = z.coerce.number().int().min(0).max(65_535);
+/** A cron expression croner accepts (five or six fields, or a nickname such as @hourly). */
+const cronExpression = z
+  .string()
+  .min(1)
+  .refine((text) => {
+    try {
+      new Cron(text, { paused: true }).stop();
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid cron expression (for example */5 * * * * or @hourly)");
+
+const timeZone = z
+  .string()
+  .min(1)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a known IANA time zone (for example Europe/Brussels or UTC)");
+
+/** The script's -d format, YYYY-MM-DD HH:MM:SS (UTC). */
+const sightingCutoff = z.string().refine((text) => {
+  try {
+    parseSightingCutoff(text);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must look like "YYYY-MM-DD HH:MM:SS" (UTC)');
+
 const flag = z
   .union([z.boolean(), z.enum(["0", "1", "true", "false", "yes", "no"])])
   .transform((v) => v === true || v === "1" || v === "true" || v === "yes");
@@ -37,7 +74,31 @@ export const configSchema = z
     /** Largest request body accepted, in bytes. */
     HALFLIFE_BODY_LIMIT: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
     /** Cron expression for the scheduled false-positive sweep; unset means no scheduled sweep. */
-    HALFLIFE_SWEEP_CRON: z.string().min(1).optional(),
+    HALFLIFE_SWEEP_CRON: cronExpression.optional(),
+    /** Time zone of HALFLIFE_SWEEP_CRON; the machine's own when unset. */
+    HALFLIFE_SWEEP_CRON_TIMEZONE: timeZone.optional(),
+    /** Scheduled and API sweeps (and the CLI's -b default): false positives must be more than this. */
+    HALFLIFE_SWEEP_MINIMAL_FP: z.coerce.number().int().min(-1_000_000).max(1_000_000_000).default(0),
+    /** Scheduled and API sweeps (and the CLI's -t default): the false-positive share needed, 0 to 1. */
+    HALFLIFE_SWEEP_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    /** Scheduled and API sweeps (and the CLI's -d default): only sightings after this count (UTC). */
+    HALFLIFE_SWEEP_MINIMAL_DATE_SIGHTING: sightingCutoff.default("1970-01-01 00:00:00"),
+    /** Scheduled sweeps only report what they would change. */
+    HALFLIFE_SWEEP_DRY_RUN: flag.default(false),
+    /** Recipients of sweep reports (comma-separated); scheduled sweeps mail when this is set. */
+    HALFLIFE_SWEEP_MAIL_TO: z.string().min(1).optional(),
+    /** Sender of sweep reports. */
+    HALFLIFE_SWEEP_MAIL_FROM: z.string().min(1).optional(),
+    /** Scheduled sweeps also mail an "all clear" report when nothing changed. */
+    HALFLIFE_SWEEP_MAIL_ALWAYS: flag.default(false),
+    /** A remote MISP for the scheduled sweep instead of the local store. */
+    HALFLIFE_SWEEP_MISP_URL: z.string().regex(/^https?:\/\//, "must be an http:// or https:// URL").optional(),
+    /** The remote MISP's API key (scheduled sweeps, and the default of the CLI's --misp-key). */
+    HALFLIFE_SWEEP_MISP_KEY: z.string().min(1).optional(),
+    /** Skip TLS verification of the remote MISP (a test server with a self-signed certificate only). */
+    HALFLIFE_SWEEP_MISP_INSECURE: flag.default(false),
+    /** Calls in flight at once against a remote MISP. */
+    HALFLIFE_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** SMTP server for sweep reports, e.g. smtp://user:pass@mail.example:587. */
     HALFLIFE_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
     /** Log level: fatal, error, warn, info, debug, trace or silent. */

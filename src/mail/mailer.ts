@@ -33,21 +33,7 @@ export interface SentMail {
  * @throws HalflifeError UPSTREAM when the mail could not be handed to the server.
  */
 export async function sendMail(options: MailOptions, mail: OutgoingMail): Promise<SentMail> {
-  const transport = nodemailer.createTransport({
-    host: options.host,
-    port: options.port,
-    secure: options.secure,
-    requireTLS: !options.secure && options.starttls === "required",
-    ignoreTLS: !options.secure && options.starttls === "ignored",
-    tls: { rejectUnauthorized: options.verifyTls },
-    ...(options.user === undefined ? {} : { auth: { user: options.user, pass: options.password ?? "" } }),
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-    // A report is text only: nothing in a message may make the mailer read a file or fetch a URL.
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
+  const transport = createTransport(options);
   try {
     const info = await transport.sendMail({
       from: options.from,
@@ -64,6 +50,42 @@ export async function sendMail(options: MailOptions, mail: OutgoingMail): Promis
   } finally {
     transport.close();
   }
+}
+
+/**
+ * Connects to the SMTP server, says hello, negotiates TLS and logs in as a real send would, and
+ * hangs up without sending: a sweep checks this before it changes anything, so that a mail that
+ * cannot go out is found before there is a run to report.
+ *
+ * @throws HalflifeError UPSTREAM when the server cannot be reached or refuses TLS or the login.
+ */
+export async function verifyMailServer(options: MailOptions): Promise<void> {
+  const transport = createTransport(options);
+  try {
+    await transport.verify();
+  } catch (error) {
+    throw sendFailure(options, error);
+  } finally {
+    transport.close();
+  }
+}
+
+function createTransport(options: MailOptions) {
+  return nodemailer.createTransport({
+    host: options.host,
+    port: options.port,
+    secure: options.secure,
+    requireTLS: !options.secure && options.starttls === "required",
+    ignoreTLS: !options.secure && options.starttls === "ignored",
+    tls: { rejectUnauthorized: options.verifyTls },
+    ...(options.user === undefined ? {} : { auth: { user: options.user, pass: options.password ?? "" } }),
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+    // A report is text only: nothing in a message may make the mailer read a file or fetch a URL.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
 }
 
 /** What nodemailer puts on its errors; all optional, since anything can be thrown. */

@@ -165,6 +165,9 @@ function closingLines(report: SweepReport): string[] {
       `Run id: ${oneLine(report.runId, 80)}`,
     ];
   }
+  if (report.totals.attributesDisabled === 0) {
+    return ["Nothing was changed, so there is nothing to undo.", "", `Run id: ${oneLine(report.runId, 80)}`];
+  }
   const lines = [
     `Run id: ${oneLine(report.runId, 80)}`,
     "",

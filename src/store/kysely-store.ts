@@ -15,6 +15,8 @@ import { modelsRepo } from "./repos/models.repo.js";
 import { objectsRepo } from "./repos/objects.repo.js";
 import { orgsRepo } from "./repos/orgs.repo.js";
 import { sightingsRepo } from "./repos/sightings.repo.js";
+import { sweepsRepo } from "./repos/sweeps.repo.js";
+import { postgresLocks, sqliteLocks } from "./repos/job-locks.repo.js";
 import { tagsRepo } from "./repos/tags.repo.js";
 import { taxonomiesRepo } from "./repos/taxonomies.repo.js";
 import { uiSessionsRepo } from "./repos/ui-sessions.repo.js";
@@ -70,6 +72,7 @@ export function session(db: Kysely<Database>, dialect: Dialect, changes: ChangeT
     sightings: sightingsRepo(db, changes),
     models: modelsRepo(db, changes),
     decayIndex: decayIndexPort(db, indexer),
+    sweeps: sweepsRepo(db),
     uiSessions: uiSessionsRepo(db),
   };
 }
@@ -84,6 +87,8 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
       indexer,
     ),
     dialectName: dialect.name,
+    // The one place that picks a lock by database: they differ in kind, not in a detail.
+    locks: dialect.name === "postgres" ? postgresLocks(db) : sqliteLocks(db),
     transaction: (work) =>
       db.transaction().execute(async (trx) => {
         const set = new ChangeSet();

@@ -21,6 +21,8 @@ import type {
   UserRecord,
 } from "../core/domain.js";
 import type { Taxonomy } from "../core/taxonomy.js";
+import type { SweepChangeRecord, SweepRunRecord, SweepScope } from "../core/sweep-run.js";
+import type { SweepRule } from "../core/sweep-rule.js";
 
 /** Who is reading, for MISP's visibility rules (distribution, sighting policy). */
 export interface Viewer {
@@ -102,6 +104,8 @@ export interface EventsPort {
   byUuid(uuid: string): Promise<EventRecord | null>;
   byIds(ids: readonly number[]): Promise<Map<number, EventRecord>>;
   update(id: number, fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
+  /** The same fields on many events, a few statements in all (the sweep republishes events in batches). */
+  updateMany(ids: readonly number[], fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
   /** Deletes an event with its objects, attributes, tags and sightings. */
   delete(id: number): Promise<void>;
   /** Visible events matching the filter, newest first. */
@@ -173,6 +177,12 @@ export interface AttributesPort {
   /** Which of these uuids are taken already. */
   existingUuids(uuids: readonly string[]): Promise<Set<string>>;
   update(id: number, fields: Partial<Omit<AttributeRecord, "id" | "uuid" | "event_id">>): Promise<void>;
+  /**
+   * Sets to_ids on many attributes at once and stamps their timestamp, as attributes/edit does
+   * (the sweep and its undo; a few statements, never one per attribute). Only live attributes
+   * whose flag differs change; returns the ids that did.
+   */
+  setToIds(ids: readonly number[], value: boolean, timestamp: number): Promise<number[]>;
   /** Removes an attribute for good, with its tags and sightings. */
   delete(id: number): Promise<void>;
   byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<AttributeRecord[]>;
@@ -287,6 +297,77 @@ export interface DecayIndexPort {
   summary(attributeIds: readonly number[]): Promise<Map<number, { fresh_from: number; fresh_until: number }>>;
 }
 
+/** An attribute the sweep's rule may pull from detection, with its counted sightings. */
+export interface SweepCandidate {
+  attributeId: number;
+  eventId: number;
+  uuid: string;
+  type: string;
+  value: string;
+  /** Type-0 sightings dated strictly after the cutoff. */
+  tp: number;
+  /** Type-1 sightings dated strictly after the cutoff. */
+  fp: number;
+}
+
+export interface SweepRunFilter {
+  limit: number;
+  /** Keyset paging: runs with a smaller id. */
+  beforeId?: number;
+  /** An organisation admin's view: runs limited to this organisation, and local runs of the whole instance. */
+  visibleToOrg?: number;
+}
+
+export interface SweepsPort {
+  /** Live attributes with to_ids set, in scope and visible to the viewer. */
+  countToIds(scope: SweepScope, viewer: Viewer): Promise<number>;
+  /**
+   * Live to_ids attributes in scope whose sightings of type 0 and 1 dated strictly after the
+   * cutoff (those the viewer may see) number more than `minimalFp` false positives, at about the
+   * threshold's share or more. Counted in SQL, grouped by attribute; the caller applies the rule
+   * exactly (src/core/sweep-rule.ts). In event order, then attribute order.
+   */
+  candidates(scope: SweepScope, rule: SweepRule, viewer: Viewer): Promise<SweepCandidate[]>;
+  createRun(run: New<SweepRunRecord>): Promise<SweepRunRecord>;
+  updateRun(id: number, fields: Partial<Omit<SweepRunRecord, "id">>): Promise<void>;
+  runById(id: number): Promise<SweepRunRecord | null>;
+  /** Newest first. */
+  listRuns(filter: SweepRunFilter): Promise<SweepRunRecord[]>;
+  addChanges(changes: readonly New<SweepChangeRecord>[]): Promise<void>;
+  /** A run's changes in the order they were made; optionally only those of one organisation's events. */
+  changes(runId: number, options?: { eventOrgId?: number }): Promise<SweepChangeRecord[]>;
+  /** Per run: how many changes touched one organisation's events, in how many events, how many republished. */
+  changeCounts(runIds: readonly number[], eventOrgId: number): Promise<Map<number, { attributes: number; events: number; republished: number }>>;
+  markRepublished(runId: number, eventIds: readonly string[]): Promise<void>;
+  /** Marks runs still `running` as `interrupted`; only call it while holding the sweep lock. */
+  markInterrupted(finishedAt: number): Promise<number>;
+}
+
+/** Who holds a job lock. */
+export interface LockHolderInfo {
+  pid: number;
+  host: string;
+  label: string;
+  /** Unix milliseconds. */
+  acquiredAt: number;
+}
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+export type LockAttempt = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockHolderInfo | null };
+
+/**
+ * Named locks for jobs that must not run twice at once on one store (the sweep), across
+ * processes and machines. PostgreSQL: an advisory lock. SQLite: a row with its holder's pid, host
+ * and an expiry that the holder keeps fresh, so a dead holder cannot block forever.
+ */
+export interface JobLocksPort {
+  /** Takes the lock when it is free; else says who holds it. Never waits. */
+  tryAcquire(name: string, label: string): Promise<LockAttempt>;
+}
+
 /** A web UI login, as stored: never the token itself, only its hash. */
 export interface UiSessionRecord {
   id: number;
@@ -319,11 +400,14 @@ export interface StoreSession {
   sightings: SightingsPort;
   models: ModelsPort;
   decayIndex: DecayIndexPort;
+  sweeps: SweepsPort;
   uiSessions: UiSessionsPort;
 }
 
 export interface Store extends StoreSession {
   readonly dialectName: "sqlite" | "postgres";
+  /** Not transactional: a lock outlives the transactions it guards. */
+  locks: JobLocksPort;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. */
   transaction<T>(work: (tx: StoreSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;

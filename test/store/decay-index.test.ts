@@ -36,6 +36,7 @@ type Op =
   | { kind: "retype"; attribute: number; type: number }
   | { kind: "delete"; attribute: number }
   | { kind: "softDelete"; attribute: number; deleted: boolean }
+  | { kind: "sweep"; attributes: number[]; ageDays: number }
   | { kind: "sighting"; attribute: number; type: 0 | 1 | 2; ageDays: number }
   | { kind: "tagAttribute"; attribute: number; tag: number; remove: boolean }
   | { kind: "tagEvent"; event: number; tag: number; remove: boolean }
@@ -59,6 +60,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("retype" as const), attribute: index, type: fc.nat({ max: TYPES.length - 1 }) }),
   fc.record({ kind: fc.constant("delete" as const), attribute: index }),
   fc.record({ kind: fc.constant("softDelete" as const), attribute: index, deleted: fc.boolean() }),
+  fc.record({ kind: fc.constant("sweep" as const), attributes: fc.array(index, { maxLength: 4 }), ageDays: fc.integer({ min: 0, max: 60 }) }),
   fc.record({ kind: fc.constant("sighting" as const), attribute: index, type: fc.constantFrom(0 as const, 1 as const, 2 as const), ageDays: fc.integer({ min: -2, max: 150 }) }),
   fc.record({ kind: fc.constant("tagAttribute" as const), attribute: index, tag: fc.nat({ max: TAGS.length - 1 }), remove: fc.boolean() }),
   fc.record({ kind: fc.constant("tagEvent" as const), event: index, tag: fc.nat({ max: TAGS.length - 1 }), remove: fc.boolean() }),
@@ -154,6 +156,12 @@ async function apply(store: Store, ops: readonly Op[], seeded: Awaited<ReturnTyp
         case "softDelete": {
           const a = pick(attributes, o.attribute);
           if (a) await tx.attributes.update(a.id, { deleted: o.deleted });
+          break;
+        }
+        case "sweep": {
+          // The false-positive sweep's bulk write: to_ids off, timestamp stamped.
+          const ids = o.attributes.map((i) => pick(attributes, i)?.id).filter((id): id is number => id !== undefined);
+          if (ids.length) await tx.attributes.setToIds(ids, false, T0 - o.ageDays * DAY);
           break;
         }
         case "sighting": {

@@ -21,6 +21,8 @@ export type Dialect = "sqlite" | "postgres";
 
 export interface TestServer {
   url: string;
+  /** The SQLite file (undefined on PostgreSQL), for commands run against the same store. */
+  dbFile: string | undefined;
   context: AppContext;
   admin: Principal;
   /** Moves the server's clock. */
@@ -40,6 +42,8 @@ export interface TestServerOptions {
   bodyLimit?: number;
   /** Extra HTTP wiring (sessions, routes, static files); a function receives the server's context. */
   deps?: Partial<HttpDeps> | ((context: AppContext) => Partial<HttpDeps>);
+  /** Extra configuration variables (HALFLIFE_SWEEP_*, HALFLIFE_SMTP_URL...). */
+  env?: Record<string, string>;
 }
 
 let counter = 0;
@@ -54,7 +58,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   } else {
     env = { HALFLIFE_DB: path.join(mkdtempSync(path.join(tmpdir(), "halflife-store-")), "halflife.db") };
   }
-  const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent" } });
+  const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent", ...options.env } });
   const app: App = await openApp(config, formulas, () => now);
   const started = await bootstrap(app.context, { adminKey: ADMIN_KEY });
   await app.refreshHostOrg();
@@ -91,6 +95,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
   return {
     url,
+    dbFile: env.HALFLIFE_DB,
     context: app.context,
     admin,
     setNow: (seconds) => {

@@ -3,11 +3,7 @@ import type { Command } from "commander";
 import { createKey, createOrg, createUser, listKeys, listOrgs, listUsers, revokeKey } from "../../app/admin.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
-}
+import { table } from "../table.js";
 
 export function registerAdmin(program: Command, context: CliContext): void {
   const user = program.command("user").description("Manage users and their API keys");

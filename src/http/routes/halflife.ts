@@ -62,7 +62,8 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
     })
     .add({
       methods: ["GET"],
-      path: "/halflife/openapi.json",
+      // Routing drops a ".json" suffix (MISP style), so this answers /halflife/openapi.json too.
+      path: "/halflife/openapi",
       group: "halflife",
       summary: "This document: every route of the API.",
       auth: false,

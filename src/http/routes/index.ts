@@ -8,6 +8,7 @@ import { sightingRoutes } from "./misp-sightings.js";
 import { taxonomyRoutes } from "./misp-taxonomies.js";
 import { halflifeRoutes } from "./halflife.js";
 import { decayingModelRoutes } from "./misp-decaying-models.js";
+import { sweepRoutes } from "./halflife-sweeps.js";
 
 export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   coreRoutes(table, deps);
@@ -17,4 +18,5 @@ export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   taxonomyRoutes(table, deps);
   decayingModelRoutes(table, deps);
   halflifeRoutes(table, deps);
+  sweepRoutes(table, deps);
 }

@@ -13,6 +13,9 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process.
   pool.on("error", () => {});
+  // Nor may a client that is checked out and idle between queries (a held job lock waits like
+  // that): its query fails instead, and the pool drops it.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const dialect: Dialect = {
     name: "postgres",

@@ -202,6 +202,25 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       await db.updateTable("attributes").set(row).where("id", "=", id).execute();
       await changes.attributes([id]);
     },
+    async setToIds(ids, value, timestamp) {
+      const changed: number[] = [];
+      // A thousand ids a statement: long IN lists cost more to parse than they save.
+      for (const part of chunks([...new Set(ids)], 1_000)) {
+        if (part.length === 0) continue;
+        const rows = await db
+          .updateTable("attributes")
+          .set({ to_ids: value ? 1 : 0, timestamp })
+          .where("id", "in", part)
+          .where("to_ids", "=", value ? 0 : 1)
+          .where("deleted", "=", 0)
+          .returning("id")
+          .execute();
+        for (const row of rows) changed.push(row.id);
+      }
+      // The timestamp moved: the reference time of these attributes' decay may have too.
+      await changes.attributes(changed);
+      return changed.sort((a, b) => a - b);
+    },
     async delete(id) {
       await db.deleteFrom("sightings").where("attribute_id", "=", id).execute();
       await db.deleteFrom("attribute_tags").where("attribute_id", "=", id).execute();

@@ -71,6 +71,13 @@ export function eventsRepo(db: Db, dialect: Dialect): EventsPort {
       if (Object.keys(fields).length === 0) return;
       await db.updateTable("events").set(flags(fields)).where("id", "=", id).execute();
     },
+    async updateMany(ids, fields) {
+      if (Object.keys(fields).length === 0) return;
+      for (const part of chunks([...new Set(ids)])) {
+        if (part.length === 0) continue;
+        await db.updateTable("events").set(flags(fields)).where("id", "in", part).execute();
+      }
+    },
     async delete(id) {
       // Sightings and attribute tags reference attributes; cascades remove them with the attributes.
       await db.deleteFrom("sightings").where("event_id", "=", id).execute();
