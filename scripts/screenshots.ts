@@ -21,6 +21,8 @@ mkdirSync(out, { recursive: true });
 
 async function shoot(page: Page, name: string, ready: () => Promise<unknown>, fullPage = false): Promise<void> {
   await ready();
+  // No focus ring in the pictures.
+  await page.evaluate("document.activeElement && document.activeElement.blur()");
   // Let charts finish drawing after their data arrived.
   await page.evaluate("new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))");
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage });
