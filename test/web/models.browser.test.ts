@@ -1,5 +1,8 @@
 // The web UI in a real browser: logging in and out, building a model in the model tool by dragging
 // its curve and threshold, and what a user of another organisation may see and change.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { browserAvailable, launchBrowser, loggedInPage, newPage, startServe, type ServeProcess } from "../support/browser.js";
@@ -122,6 +125,36 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       const row = p.locator(`tr[data-model-id="${id}"]`);
       await expect(row.locator("td").nth(1).textContent()).resolves.toBe(name);
       await expect(row.textContent()).resolves.toContain("Disabled");
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("exports a model as a file and imports that file back as a new model", async () => {
+    const { page: p, errors, close } = await page(server.adminKey);
+    try {
+      await p.goto(`${server.url}/models?filter=default`);
+      const row = p.locator("tr[data-model-id]", { hasText: "Vishing model" });
+      const [download] = await Promise.all([p.waitForEvent("download"), row.getByRole("button", { name: /^Export/ }).click()]);
+      expect(download.suggestedFilename()).toBe("vishing-model.json");
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "halflife-export-")), download.suggestedFilename());
+      await download.saveAs(file);
+      const exported = JSON.parse(readFileSync(file, "utf8"));
+      expect(exported.DecayingModel.name).toBe("Vishing model");
+
+      await p.getByRole("link", { name: "Import" }).click();
+      await p.getByLabel("Model file").setInputFiles(file);
+      // The file is read in the browser, then shown for review before it is sent.
+      await p.waitForFunction("document.getElementById('import-json').value.includes('Vishing model')");
+      await p.getByRole("button", { name: "Import", exact: true }).click();
+      await p.waitForURL(/\/models\/\d+$/);
+      await p.getByRole("heading", { name: "Vishing model" }).waitFor();
+      const id = /\/models\/(\d+)$/.exec(p.url())![1]!;
+      const imported = await server.api("GET", `/decayingModel/view/${id}`);
+      expect(imported.json.DecayingModel).toMatchObject({ name: "Vishing model", default: false, isEditable: true });
+      expect(imported.json.DecayingModel.parameters).toMatchObject({ lifetime: 10, decay_speed: 2.3, threshold: 30 });
+      expect(imported.json.DecayingModel.attribute_types.sort()).toEqual(["phone-number", "prtn"]);
       expect(errors).toEqual([]);
     } finally {
       await close();
