@@ -93,5 +93,19 @@ export default tseslint.config(
     [layer("http", "cli", "config"), "(^|/)store/(?!store\\.js$)", "^(kysely|better-sqlite3|pg)$"],
     "src/jobs talks to use-cases, not to the store or other edges.",
   ),
+  {
+    // The web UI runs in the browser and talks to the server over HTTP only. It may bundle the pure
+    // scoring core, so that the UI computes base scores and curves exactly as the server does.
+    files: ["web/src/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: "web/ runs in the browser: no Node built-ins." })),
+          patterns: [{ regex: "(^|/)src/(?!core/)", message: "web/ talks to the server over HTTP; of src/ it may import only the pure core." }],
+        },
+      ],
+    },
+  },
   boundary(["src/config/**/*.ts"], [layer("store", "app", "misp", "http", "cli", "jobs", "mail")], "src/config stands alone."),
 );

@@ -7,8 +7,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     env: { TZ: "UTC" },
-    // One throw-away PostgreSQL server per run, for the store's PostgreSQL tests.
-    globalSetup: ["./test/support/postgres.ts"],
+    // One throw-away PostgreSQL server per run, for the store's PostgreSQL tests; one build of the
+    // web UI, for the browser tests.
+    globalSetup: ["./test/support/postgres.ts", "./test/support/web-ui.ts"],
     reporters: ["./test/support/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

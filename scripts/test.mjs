@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 
 const steps = [
   ["typecheck", "npx", ["tsc", "--noEmit"]],
+  ["typecheck (web UI)", "npx", ["tsc", "--noEmit", "-p", "web/tsconfig.json"]],
   ["lint", "npx", ["eslint", "--max-warnings=0", "."]],
   ["tests", "npx", ["vitest", "run", ...process.argv.slice(2)]],
 ];

@@ -2,7 +2,8 @@
  * `halflife serve`: bootstraps the store, optionally loads the demo, and serves the API and UI.
  * Part of the composition root: it wires the HTTP edge to the application.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import pino from "pino";
 import { bootstrap } from "./app/bootstrap.js";
@@ -14,10 +15,21 @@ import type { Config } from "./config/schema.js";
 import { openApp } from "./compose.js";
 import { createHttpApp, listen } from "./http/server.js";
 import { createMetrics } from "./http/metrics.js";
+import { cookieSessions, sessionRoutes } from "./http/session.js";
+import { staticFiles } from "./http/static-files.js";
 import { startScheduler } from "./jobs/scheduler.js";
 import { sweepJob } from "./jobs/sweep-job.js";
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+/** The package's own built UI: web/dist beside src/ in a checkout, or beside dist/ once compiled. */
+export function defaultWebDir(): string {
+  for (const up of ["../web/dist", "../../web/dist"]) {
+    const candidate = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(candidate)) return candidate;
+  }
+  return fileURLToPath(new URL("../web/dist", import.meta.url));
+}
 
 export function registerServe(getConfig: (overrides?: Record<string, unknown>) => Config) {
   return (program: Command, cli: CliContext): void => {
@@ -59,7 +71,18 @@ Examples:
         const schedule = sweep?.cron ? startScheduler([sweepJob(context, { ...sweep, cron: sweep.cron }, log)]) : undefined;
 
         const metrics = createMetrics();
-        const { app: http } = createHttpApp({ context, bodyLimit: config.HALFLIFE_BODY_LIMIT, log, metrics, version: VERSION });
+        const ui = staticFiles(config.HALFLIFE_WEB_DIR ?? defaultWebDir());
+        if (!(await ui.built())) log.warn("the web UI is not built: run `npm run build`; the API works without it");
+        const { app: http } = createHttpApp({
+          context,
+          bodyLimit: config.HALFLIFE_BODY_LIMIT,
+          log,
+          metrics,
+          version: VERSION,
+          sessions: cookieSessions(context),
+          extraRoutes: (table) => sessionRoutes(table, context, { ttlSeconds: Math.round(config.HALFLIFE_SESSION_HOURS * 3600) }),
+          staticFiles: ui,
+        });
         const { server, url } = await listen(http, config.HALFLIFE_HOST, config.HALFLIFE_PORT);
 
         const lines = [`Halflife ${VERSION} is listening on ${url}/`, `Store: ${context.store.dialectName === "postgres" ? "PostgreSQL" : config.HALFLIFE_DB}`];

@@ -103,6 +103,10 @@ export const configSchema = z
     HALFLIFE_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
     /** Log level: fatal, error, warn, info, debug, trace or silent. */
     HALFLIFE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** How long a web UI login lasts, in hours. */
+    HALFLIFE_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+    /** The web UI's built files; by default the package's own web/dist. */
+    HALFLIFE_WEB_DIR: z.string().min(1).optional(),
     /** Load demo data on first start (also `serve --demo`). */
     HALFLIFE_DEMO: flag.default(false),
   })

@@ -19,6 +19,7 @@ import { sweepsRepo } from "./repos/sweeps.repo.js";
 import { postgresLocks, sqliteLocks } from "./repos/job-locks.repo.js";
 import { tagsRepo } from "./repos/tags.repo.js";
 import { taxonomiesRepo } from "./repos/taxonomies.repo.js";
+import { uiSessionsRepo } from "./repos/ui-sessions.repo.js";
 import { usersRepo } from "./repos/users.repo.js";
 import { chunks, denseRange } from "./repos/common.js";
 import type { Database } from "./schema.js";
@@ -72,6 +73,7 @@ export function session(db: Kysely<Database>, dialect: Dialect, changes: ChangeT
     models: modelsRepo(db, changes),
     decayIndex: decayIndexPort(db, indexer),
     sweeps: sweepsRepo(db),
+    uiSessions: uiSessionsRepo(db),
   };
 }
 

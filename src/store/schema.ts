@@ -238,6 +238,15 @@ export interface DecaySummaryTable {
   fresh_until: number;
 }
 
+export interface UiSessionsTable {
+  id: Id;
+  token_hash: string;
+  user_id: number;
+  key_id: number;
+  created: number;
+  expires_at: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   roles: RolesTable;
@@ -258,4 +267,5 @@ export interface Database {
   decaying_model_mappings: DecayingModelMappingsTable;
   decay_index: DecayIndexTable;
   decay_summary: DecaySummaryTable;
+  ui_sessions: UiSessionsTable;
 }

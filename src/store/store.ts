@@ -372,6 +372,26 @@ export interface JobLocksPort {
   tryAcquire(name: string, label: string): Promise<LockAttempt>;
 }
 
+/** A web UI login, as stored: never the token itself, only its hash. */
+export interface UiSessionRecord {
+  id: number;
+  token_hash: string;
+  user_id: number;
+  /** The API key the user logged in with; revoking it ends the session. */
+  key_id: number;
+  created: number;
+  expires_at: number;
+}
+
+export interface UiSessionsPort {
+  create(session: New<UiSessionRecord>): Promise<UiSessionRecord>;
+  /** The session with this token hash, if it has not expired and its key is still valid at `now`. */
+  active(tokenHash: string, now: number): Promise<UiSessionRecord | null>;
+  delete(tokenHash: string): Promise<void>;
+  /** Forgets sessions that expired before `now`; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
 export interface StoreSession {
   orgs: OrgsPort;
   users: UsersPort;
@@ -385,6 +405,7 @@ export interface StoreSession {
   models: ModelsPort;
   decayIndex: DecayIndexPort;
   sweeps: SweepsPort;
+  uiSessions: UiSessionsPort;
 }
 
 export interface Store extends StoreSession {

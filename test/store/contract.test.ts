@@ -117,6 +117,38 @@ for (const dialect of dialects) {
       expect(await store.keys.principalByHash(hash, 100)).toBeNull();
     });
 
+    it("keeps a web UI session until it expires, its key is revoked or it is deleted", async () => {
+      const user = await store.users.create({ org_id: orgA, role_id: 3, email: `u${randomUUID()}@x.test`, disabled: false, created: 1, last_login: null });
+      const key = await store.keys.create({ user_id: user.id, key_hash: `h-${randomUUID()}`, key_start: "abcd", key_end: "wxyz", comment: "", created: 1, expires_at: null });
+      const hash = `s-${randomUUID()}`;
+      const created = await store.uiSessions.create({ token_hash: hash, user_id: user.id, key_id: key.id, created: 100, expires_at: 200 });
+      expect(await store.uiSessions.active(hash, 150)).toEqual(created);
+      expect(await store.uiSessions.active(hash, 200)).toBeNull();
+      expect(await store.uiSessions.active(`s-${randomUUID()}`, 150)).toBeNull();
+      await store.keys.revoke(key.id, 120);
+      expect(await store.uiSessions.active(hash, 150)).toBeNull();
+
+      const other = await store.keys.create({ user_id: user.id, key_hash: `h-${randomUUID()}`, key_start: "abcd", key_end: "wxyz", comment: "", created: 1, expires_at: null });
+      const second = `s-${randomUUID()}`;
+      await store.uiSessions.create({ token_hash: second, user_id: user.id, key_id: other.id, created: 100, expires_at: 300 });
+      await store.users.update(user.id, { disabled: true });
+      expect(await store.uiSessions.active(second, 150)).toBeNull();
+      await store.users.update(user.id, { disabled: false });
+      expect(await store.uiSessions.active(second, 150)).not.toBeNull();
+      await store.uiSessions.delete(second);
+      expect(await store.uiSessions.active(second, 150)).toBeNull();
+    });
+
+    it("forgets expired web UI sessions", async () => {
+      const user = await store.users.create({ org_id: orgA, role_id: 3, email: `u${randomUUID()}@x.test`, disabled: false, created: 1, last_login: null });
+      const key = await store.keys.create({ user_id: user.id, key_hash: `h-${randomUUID()}`, key_start: "abcd", key_end: "wxyz", comment: "", created: 1, expires_at: null });
+      const live = `s-${randomUUID()}`;
+      await store.uiSessions.create({ token_hash: `s-${randomUUID()}`, user_id: user.id, key_id: key.id, created: 1, expires_at: 10 });
+      await store.uiSessions.create({ token_hash: live, user_id: user.id, key_id: key.id, created: 1, expires_at: 10_000 });
+      expect(await store.uiSessions.deleteExpired(5_000)).toBeGreaterThanOrEqual(1);
+      expect(await store.uiSessions.active(live, 5_000)).not.toBeNull();
+    });
+
     it("inserts attributes in bulk, splitting composite values, and finds them by either half", async () => {
       const e = await event(orgA);
       const ids = await store.attributes.insertMany([

@@ -40,7 +40,8 @@ export interface TestServerOptions {
   now?: number;
   sightingsPolicy?: 0 | 1 | 2 | 3;
   bodyLimit?: number;
-  deps?: Partial<HttpDeps>;
+  /** Extra HTTP wiring (sessions, routes, static files); a function receives the server's context. */
+  deps?: Partial<HttpDeps> | ((context: AppContext) => Partial<HttpDeps>);
   /** Extra configuration variables (HALFLIFE_SWEEP_*, HALFLIFE_SMTP_URL...). */
   env?: Record<string, string>;
 }
@@ -69,7 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log: silent,
     metrics: createMetrics(),
     version: "test",
-    ...options.deps,
+    ...(typeof options.deps === "function" ? options.deps(app.context) : options.deps),
   });
   const { server, url } = await listen(http, "127.0.0.1", 0);
 

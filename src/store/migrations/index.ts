@@ -7,6 +7,7 @@ import type { Dialect } from "../dialects/dialect.js";
 import * as initial from "./0001-initial.js";
 import * as decayingModels from "./0002-decaying-models.js";
 import * as sweepRuns from "./0003-sweep-runs.js";
+import * as uiSessions from "./0004-ui-sessions.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -14,6 +15,7 @@ const STEPS: Array<[string, Step]> = [
   ["0001-initial", initial],
   ["0002-decaying-models", decayingModels],
   ["0003-sweep-runs", sweepRuns],
+  ["0004-ui-sessions", uiSessions],
 ];
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
