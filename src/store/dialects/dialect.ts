@@ -2,7 +2,7 @@
  * What differs between SQLite and PostgreSQL, as a few capabilities. Repositories and migrations
  * ask these instead of testing which database they run on.
  */
-import type { CreateTableBuilder, Kysely } from "kysely";
+import type { CreateIndexBuilder, CreateTableBuilder, Kysely } from "kysely";
 
 export interface Dialect {
   readonly name: "sqlite" | "postgres";
@@ -14,6 +14,11 @@ export interface Dialect {
   readonly caseInsensitiveLike: "like" | "ilike";
   /** Finishes a CREATE TABLE whose rows should be stored in primary-key order (SQLite: WITHOUT ROWID). */
   clustered<T extends string, C extends string>(table: CreateTableBuilder<T, C>): CreateTableBuilder<T, C>;
+  /**
+   * An index for equality lookups on text of any length (attribute values: a YARA rule can run to
+   * kilobytes). PostgreSQL's B-tree entries stop at about 2.7 kB, so there it is a hash index.
+   */
+  equalityIndex<C extends string>(index: CreateIndexBuilder<C>): CreateIndexBuilder<C>;
   /** How many bound parameters one statement may carry; batch sizes derive from it. */
   readonly maxParameters: number;
   /**

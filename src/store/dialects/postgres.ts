@@ -25,6 +25,7 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
       await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(database);
     },
     clustered: (table) => table,
+    equalityIndex: (index) => index.using("hash"),
     caseInsensitiveLike: "ilike",
     maxParameters: 60_000,
     close: async () => {

@@ -24,6 +24,7 @@ export function openSqlite(file: string): { db: Kysely<Database>; dialect: Diale
     addIdColumn: (table) => table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()),
     afterExplicitIds: async () => {},
     clustered: (table) => table.modifyEnd(sql`without rowid`),
+    equalityIndex: (index) => index,
     caseInsensitiveLike: "like",
     maxParameters: 32_000,
     insertRows: (table, columns, rows) => {

@@ -109,8 +109,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex("attributes_event").on("attributes").columns(["event_id", "id"]).execute();
   await db.schema.createIndex("attributes_object").on("attributes").column("object_id").execute();
   await db.schema.createIndex("attributes_type").on("attributes").columns(["type", "id"]).execute();
-  await db.schema.createIndex("attributes_value1").on("attributes").column("value1").execute();
-  await db.schema.createIndex("attributes_value2").on("attributes").column("value2").execute();
+  await dialect.equalityIndex(db.schema.createIndex("attributes_value1").on("attributes").column("value1")).execute();
+  await dialect.equalityIndex(db.schema.createIndex("attributes_value2").on("attributes").column("value2")).execute();
   await db.schema.createIndex("attributes_timestamp").on("attributes").column("timestamp").execute();
   await db.schema.createIndex("attributes_to_ids").on("attributes").columns(["to_ids", "deleted", "id"]).execute();
 
