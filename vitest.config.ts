@@ -14,5 +14,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // The browser tests poll the page until it shows what they expect; a loaded machine can take
+    // seconds to render, so give polls the same patience as a Playwright wait.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -27,7 +27,7 @@ describe.skipIf(!browserAvailable())("the web UI's events and sweeps, in Chromiu
       const before = Number(await row.getByTestId("fp-count").textContent());
       // The decay scores and the tags' numerical values are on the page.
       await row.locator(".score").first().waitFor();
-      await expect(p.locator(".event-tags").textContent()).resolves.toContain("100");
+      await expect.poll(() => p.locator(".event-tags").textContent()).toContain("100");
 
       await row.getByRole("button", { name: /false positive for docs-share-review\.example/ }).click();
       await p.getByText("False positive reported on domain docs-share-review.example.").waitFor();
@@ -68,7 +68,7 @@ describe.skipIf(!browserAvailable())("the web UI's events and sweeps, in Chromiu
       const first = wouldChange[0]!;
       const eventLink = p.locator(`[data-event-id]:has(tr[data-attribute-id="${first}"]) h3 a`);
       await eventLink.click();
-      await expect(p.locator(`tr[data-attribute-id="${first}"] [data-testid=to-ids]`).textContent()).resolves.toBe("No");
+      await expect.poll(() => p.locator(`tr[data-attribute-id="${first}"] [data-testid=to-ids]`).textContent()).toBe("No");
 
       await p.goto(sweepUrl);
       await p.getByRole("button", { name: "Undo this run" }).click();
@@ -79,9 +79,10 @@ describe.skipIf(!browserAvailable())("the web UI's events and sweeps, in Chromiu
 
       await p.goto(sweepUrl);
       await p.getByText(/This run was undone by run \d+/).waitFor();
-      await expect(p.getByRole("button", { name: "Undo this run" }).count()).resolves.toBe(0);
+      await expect.poll(() => p.getByRole("button", { name: "Undo this run" }).count()).toBe(0);
       await p.getByRole("link", { name: "All runs" }).click();
-      await expect(p.locator("tr[data-run-id]").count()).resolves.toBeGreaterThanOrEqual(3);
+      // The list loads after the click: wait for the third run's row rather than counting at once.
+      await p.locator("tr[data-run-id]").nth(2).waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -39,12 +39,12 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       await p.goto(`${server.url}/models`);
       await p.getByLabel("API key").fill("W".repeat(40));
       await p.getByRole("button", { name: "Log in" }).click();
-      await expect(p.getByRole("alert").textContent()).resolves.toMatch(/Authentication failed/);
+      await expect.poll(() => p.getByRole("alert").textContent()).toMatch(/Authentication failed/);
 
       await p.getByLabel("API key").fill(server.adminKey);
       await p.getByRole("button", { name: "Log in" }).click();
       await p.getByRole("heading", { name: "Decaying models" }).waitFor();
-      await expect(p.locator(".who").textContent()).resolves.toContain("admin@halflife.test");
+      await expect.poll(() => p.locator(".who").textContent()).toContain("admin@halflife.test");
       const cookies = await p.context().cookies();
       expect(cookies.find((c) => c.name === "halflife_session")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
 
@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       await p.getByRole("heading", { name: "Model tool: new model" }).waitFor();
       // The formula picker lists the plug-in formula next to the built-in ones.
       await p.getByRole("radio", { name: /Exponential/ }).waitFor();
-      await expect(p.getByTestId("lifetime").inputValue()).resolves.toBe("30");
+      await expect.poll(() => p.getByTestId("lifetime").inputValue()).toBe("30");
 
       const area = (await p.locator("[data-testid=decay-chart] .u-over").boundingBox())!;
       const yFor = (score: number) => area.y + (1 - score / 100) * area.height;
@@ -83,7 +83,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       await p.mouse.up();
       const thresholdValue = Number(await p.getByTestId("threshold").inputValue());
       expect(Math.abs(thresholdValue - 45)).toBeLessThanOrEqual(1);
-      await expect(p.getByTestId("threshold-handle").getAttribute("aria-valuenow")).resolves.toBe(String(thresholdValue));
+      await expect.poll(() => p.getByTestId("threshold-handle").getAttribute("aria-valuenow")).toBe(String(thresholdValue));
 
       // Curve: drag its handle through (15 days, score 50), which takes a decay speed of 1.
       const handle = (await p.getByTestId("curve-handle").boundingBox())!;
@@ -97,8 +97,8 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       // The figures follow: expires after τ(1 − θ/100)^δ, half-life at the midpoint above θ.
       const expires = 30 * Math.pow(1 - thresholdValue / 100, speed);
       const half = 30 * Math.pow(1 - ((100 - thresholdValue) / 2 + thresholdValue) / 100, speed);
-      await expect(p.getByTestId("expires-after").textContent()).resolves.toBe(daysAndHours(expires));
-      await expect(p.getByTestId("half-life").textContent()).resolves.toBe(daysAndHours(half));
+      await expect.poll(() => p.getByTestId("expires-after").textContent()).toBe(daysAndHours(expires));
+      await expect.poll(() => p.getByTestId("half-life").textContent()).toBe(daysAndHours(half));
 
       // Types: search the list and tick one.
       await p.getByRole("tab", { name: "Attribute types" }).click();
@@ -123,8 +123,8 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       await p.waitForURL(/filter=mine/);
       await p.locator('[aria-pressed="true"]', { hasText: "Mine" }).waitFor();
       const row = p.locator(`tr[data-model-id="${id}"]`);
-      await expect(row.locator("td").nth(1).textContent()).resolves.toBe(name);
-      await expect(row.textContent()).resolves.toContain("Disabled");
+      await expect.poll(() => row.locator("td").nth(1).textContent()).toBe(name);
+      await expect.poll(() => row.textContent()).toContain("Disabled");
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -171,15 +171,15 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
     const { page: p, errors, close } = await page(server.partnerKey);
     try {
       await p.goto(`${server.url}/models`);
-      await expect(p.locator(".who").textContent()).resolves.toContain("Partner CERT");
+      await expect.poll(() => p.locator(".who").textContent()).toContain("Partner CERT");
       await p.locator("tr[data-model-id]").first().waitFor();
-      await expect(p.locator("table").textContent()).resolves.not.toContain("Host private model");
+      await expect.poll(() => p.locator("table").textContent()).not.toContain("Host private model");
       // Shared default models are visible but not changeable by this user.
       const row = p.locator("tr[data-model-id]").first();
-      await expect(row.getByRole("button", { name: /^(Disable|Enable|Delete)/ }).count()).resolves.toBe(0);
+      await expect.poll(() => row.getByRole("button", { name: /^(Disable|Enable|Delete)/ }).count()).toBe(0);
 
       await p.goto(`${server.url}/models/${id}`);
-      await expect(p.getByRole("alert").textContent()).resolves.toMatch(/No Decaying Model|not found|exist/i);
+      await expect.poll(() => p.getByRole("alert").textContent()).toMatch(/No Decaying Model|not found|exist/i);
       await p.goto(`${server.url}/models/${id}/edit`);
       await p.getByRole("alert").waitFor();
 

@@ -31,22 +31,23 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
       for (const namespace of ["phishing", "estimative-language"]) await p.locator("summary", { hasText: new RegExp(`^${namespace}\\b`) }).click();
       const weights = { "phishing:state": 40, "phishing:psychological-acceptability": 20, "estimative-language:confidence-in-analytic-judgment": 40 };
       for (const [key, weight] of Object.entries(weights)) await p.getByLabel(`Weight of ${key}`, { exact: true }).fill(String(weight));
-      await expect(p.getByLabel("Share of phishing:psychological-acceptability").textContent()).resolves.toBe("20.0 %");
-      await expect(p.getByLabel("Share of phishing:state").textContent()).resolves.toBe("40.0 %");
+      await expect.poll(() => p.getByLabel("Share of phishing:psychological-acceptability").textContent()).toBe("20.0 %");
+      await expect.poll(() => p.getByLabel("Share of phishing:state").textContent()).toBe("40.0 %");
 
       for (const tag of EXAMPLE_TAGS) await p.getByLabel("Add a tag to the hand-picked example").selectOption(tag.name);
       const cell = p.locator("tr[data-example='0'] [data-testid=example-base-score]");
-      await expect(p.locator("tr[data-example='0'] .tag").count()).resolves.toBe(3);
+      await p.locator("tr[data-example='0'] .tag").nth(2).waitFor();
+      await expect.poll(() => p.locator("tr[data-example='0'] .tag").count()).toBe(3);
       const shown = Number(await cell.getAttribute("data-value"));
 
       // The core, with the ratios the UI stores (each weight over their sum).
       const ratios = { "phishing:state": 0.4, "phishing:psychological-acceptability": 0.2, "estimative-language:confidence-in-analytic-judgment": 0.4 };
       const core = computeBaseScore({ formula: "Polynomial", parameters: { base_score_config: ratios, default_base_score: 80 } }, { AttributeTag: EXAMPLE_TAGS.map((Tag) => ({ Tag })) });
       expect(shown).toBe(core.baseScore);
-      await expect(cell.textContent()).resolves.toBe(core.baseScore.toFixed(2));
+      await expect.poll(() => cell.textContent()).toBe(core.baseScore.toFixed(2));
       const steps = p.getByTestId("computation-steps");
-      await expect(steps.textContent()).resolves.toContain("0.4000 × 100");
-      await expect(steps.textContent()).resolves.toContain("0.2000 × 75");
+      await expect.poll(() => steps.textContent()).toContain("0.4000 × 100");
+      await expect.poll(() => steps.textContent()).toContain("0.2000 × 75");
 
       // Saved, the model gives the demo attribute with these very tags the same base score.
       await p.getByRole("tab", { name: "Attribute types" }).click();
@@ -86,7 +87,7 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
       // The score in the results is green or red as the API says.
       const scored = await server.api("POST", "/attributes/restSearch", { value: "invoice-portal-secure.example", decayingModel: [Number(phishing.id)], includeDecayScore: 1 });
       const verdict = scored.json.response.Attribute[0].decay_score[0];
-      await expect(row.locator(".score").getAttribute("class")).resolves.toContain(verdict.decayed ? "score-decayed" : "score-fresh");
+      await expect.poll(() => row.locator(".score").getAttribute("class")).toContain(verdict.decayed ? "score-decayed" : "score-fresh");
 
       await row.getByRole("button", { name: /Simulate/ }).click();
       await p.locator("[data-testid=simulation-chart] canvas").waitFor();
@@ -102,9 +103,9 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
       expect(drawn.length).toBeGreaterThan(24);
 
       const sightings = simulation.json.sightings.filter((s: any) => !s.synthetic).length;
-      await expect(p.locator(".legend-line").textContent()).resolves.toContain(`true-positive sighting (${sightings})`);
-      await expect(p.getByTestId("current-score").textContent()).resolves.toContain(simulation.json.current_score.toFixed(2));
-      await expect(p.getByTestId("simulation-base-score").textContent()).resolves.toBe(simulation.json.base_score_config.base_score.toFixed(2));
+      await expect.poll(() => p.locator(".legend-line").textContent()).toContain(`true-positive sighting (${sightings})`);
+      await expect.poll(() => p.getByTestId("current-score").textContent()).toContain(simulation.json.current_score.toFixed(2));
+      await expect.poll(() => p.getByTestId("simulation-base-score").textContent()).toBe(simulation.json.base_score_config.base_score.toFixed(2));
       expect(errors).toEqual([]);
     } finally {
       await context.close();
