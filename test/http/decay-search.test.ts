@@ -172,6 +172,25 @@ for (const dialect of dialects) {
       }
     });
 
+    it("counts the fresh attributes of the whole store (the index's fast count) without the deleted ones", async () => {
+      const whole = async () => {
+        const response = await server.call("POST", "/attributes/restSearch", { returnFormat: "json", excludeDecayed: 1 });
+        return { count: Number(response.headers.get("x-result-count")), values: response.json.response.Attribute.map((a: any) => a.value) as string[] };
+      };
+      const before = await whole();
+      expect(before.count).toBe(before.values.length);
+      const added = await server.call("POST", `/attributes/add/${sightedEventId}`, { type: "domain", value: "soon-deleted.example", to_ids: 1 });
+      expect(added.status).toBe(200);
+      const withIt = await whole();
+      expect(withIt.values).toContain("soon-deleted.example");
+      expect(withIt.count).toBe(before.count + 1);
+      expect((await server.call("POST", `/attributes/delete/${added.json.Attribute.id}`)).status).toBe(200);
+      const after = await whole();
+      expect(after.values).not.toContain("soon-deleted.example");
+      expect(after.count).toBe(before.count);
+      expect(after.count).toBe(after.values.length);
+    });
+
     it("restarts decay at a true-positive sighting, and ignores a false positive", async () => {
       const value = "192.0.2.200";
       await server.call("POST", `/sightings/add/${ids[value]}`, { type: "1", timestamp: String(NOW - DAY) });

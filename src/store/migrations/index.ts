@@ -8,6 +8,7 @@ import * as initial from "./0001-initial.js";
 import * as decayingModels from "./0002-decaying-models.js";
 import * as sweepRuns from "./0003-sweep-runs.js";
 import * as uiSessions from "./0004-ui-sessions.js";
+import * as deletedAttributes from "./0005-deleted-attributes.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -16,6 +17,7 @@ const STEPS: Array<[string, Step]> = [
   ["0002-decaying-models", decayingModels],
   ["0003-sweep-runs", sweepRuns],
   ["0004-ui-sessions", uiSessions],
+  ["0005-deleted-attributes", deletedAttributes],
 ];
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

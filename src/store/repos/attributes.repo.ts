@@ -283,7 +283,16 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
         const now = freshAt.now;
         // A window not begun yet (fresh_from > now) is not over either, so the two ranges are disjoint.
         const [live, over, ahead] = await Promise.all([
-          db.selectFrom("attributes").select((eb) => eb.fn.countAll<number>().as("n")).where("deleted", "=", 0).executeTakeFirstOrThrow(),
+          // All rows minus the deleted ones: SQLite counts a whole table from its B-tree pages, and
+          // the deleted ones through their partial index (migration 0005), where `deleted = 0`
+          // would walk an index entry per attribute.
+          db
+            .selectNoFrom((eb) => [
+              eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).as("total"),
+              eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).where("deleted", "=", 1).as("gone"),
+            ])
+            .executeTakeFirstOrThrow()
+            .then((row) => ({ n: Number(row.total) - Number(row.gone) })),
           db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_until", "<=", now).executeTakeFirstOrThrow(),
           db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_from", ">", now).executeTakeFirstOrThrow(),
         ]);
