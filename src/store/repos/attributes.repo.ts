@@ -276,27 +276,31 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       return (await query.execute()).map(toAttribute);
     },
     async count(filter, viewer) {
-      // Everything live, minus what the summary says is decayed now: two index counts instead of a
-      // probe per attribute (the first page of a plain excludeDecayed export needs this count).
       const { freshAt, deleted, ...others } = filter;
-      if (freshAt?.allEnabled && viewer.siteAdmin && (deleted === undefined || deleted === false) && Object.values(others).every((v) => v === undefined)) {
-        const now = freshAt.now;
-        // A window not begun yet (fresh_from > now) is not over either, so the two ranges are disjoint.
-        const [live, over, ahead] = await Promise.all([
-          // All rows minus the deleted ones: SQLite counts a whole table from its B-tree pages, and
-          // the deleted ones through their partial index (migration 0005), where `deleted = 0`
-          // would walk an index entry per attribute.
-          db
-            .selectNoFrom((eb) => [
-              eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).as("total"),
-              eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).where("deleted", "=", 1).as("gone"),
-            ])
-            .executeTakeFirstOrThrow()
-            .then((row) => ({ n: Number(row.total) - Number(row.gone) })),
-          db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_until", "<=", now).executeTakeFirstOrThrow(),
-          db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_from", ">", now).executeTakeFirstOrThrow(),
-        ]);
-        return Number(live.n) - Number(over.n) - Number(ahead.n);
+      if (viewer.siteAdmin && (deleted === undefined || deleted === false) && Object.values(others).every((v) => v === undefined)) {
+        // Every live attribute, for a viewer who sees them all: the first page of a plain search
+        // or of a plain excludeDecayed export needs this count. All rows minus the deleted ones:
+        // SQLite counts a whole table from its B-tree pages and the deleted ones through their
+        // partial index (migration 0005), where `deleted = 0` walks an index entry per attribute.
+        const liveCount = db
+          .selectNoFrom((eb) => [
+            eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).as("total"),
+            eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).where("deleted", "=", 1).as("gone"),
+          ])
+          .executeTakeFirstOrThrow()
+          .then((row) => Number(row.total) - Number(row.gone));
+        if (!freshAt) return liveCount;
+        if (freshAt.allEnabled) {
+          // Minus what the summary says is decayed now. A window not begun yet (fresh_from > now)
+          // is not over either, so the two ranges are disjoint.
+          const now = freshAt.now;
+          const [live, over, ahead] = await Promise.all([
+            liveCount,
+            db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_until", "<=", now).executeTakeFirstOrThrow(),
+            db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_from", ">", now).executeTakeFirstOrThrow(),
+          ]);
+          return live - Number(over.n) - Number(ahead.n);
+        }
       }
       const row = await fromAttributes(db, filter, viewer)
         .select((eb) => eb.fn.countAll<number>().as("n"))
