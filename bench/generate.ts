@@ -11,6 +11,7 @@ import { bootstrap } from "../src/app/bootstrap.js";
 import { openApp } from "../src/compose.js";
 import { loadConfig } from "../src/config/load.js";
 import { formulas } from "../src/core/formulas/registry.js";
+import { seededRandom } from "../src/app/seeded-random.js";
 
 export const BENCH_ADMIN_KEY = "BenchAdminKey000000000000000000000000001";
 
@@ -25,17 +26,6 @@ const TYPES: Array<[string, string, number]> = [
 const ATTRIBUTE_TAGS = ['false-positive:risk="low"', 'false-positive:risk="medium"', 'false-positive:risk="high"', 'phishing:state="active"', 'phishing:state="down"', "priority-level:high", "priority-level:low"];
 const EVENT_TAGS = ["tlp:green", "tlp:amber", 'estimative-language:confidence-in-analytic-judgment="moderate"', 'estimative-language:likelihood-probability="likely"'];
 
-/** mulberry32: a fixed sequence, so every run generates the same store. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface GeneratedStore {
   file: string;
@@ -87,7 +77,7 @@ export async function generatedStore(options: { attributes: number; sightings: n
   const db = new SqliteDatabase(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const tagIds = new Map<string, number>();
   const insertTag = db.prepare("insert into tags (name, colour, numerical_value) values (?, '#336699', (select coalesce(e.numerical_value, p.numerical_value) from taxonomies t join taxonomy_predicates p on p.taxonomy_id = t.id left join taxonomy_entries e on e.taxonomy_predicate_id = p.id where (? = t.namespace || ':' || p.value || '=\"' || e.value || '\"') or (e.id is null and ? = t.namespace || ':' || p.value) limit 1)) returning id");
   const insertEvent = db.prepare("insert into events (uuid, org_id, orgc_id, user_id, info, date, threat_level_id, analysis, distribution, published, publish_timestamp, timestamp) values (?, ?, ?, ?, ?, ?, 2, 2, 1, 1, ?, ?)");

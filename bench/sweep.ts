@@ -16,6 +16,7 @@ import { createHttpApp, listen } from "../src/http/server.js";
 import { createMetrics } from "../src/http/metrics.js";
 import { MispClient } from "../src/misp/client.js";
 import type { BenchResult } from "./report.js";
+import { seededRandom } from "../src/app/seeded-random.js";
 
 const ATTRIBUTES = Number(process.env.BENCH_SWEEP_ATTRIBUTES ?? 1_000_000);
 const SIGHTINGS_PER_ATTRIBUTE = 5;
@@ -24,17 +25,6 @@ const SAMPLE = 10_000;
 const NOW = 1_767_225_600;
 const ADMIN_KEY = "BenchAdminKey000000000000000000000000001";
 
-/** mulberry32: the same data on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const uuid = (kind: number, n: number) => `${kind.toString(16).padStart(8, "0")}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
@@ -57,7 +47,7 @@ export function generateForBench(file: string, orgId: number): void {
        sharing_group_id, timestamp, first_seen, last_seen, deleted, disable_correlation) values (?, ?, ?, 0, null, 'Network activity', 'domain', ?, ?, '', 1, '', 5, 0, ?, null, null, 0, 0)`,
   );
   const sighting = db.prepare(`insert into sightings (id, uuid, attribute_id, event_id, org_id, date_sighting, source, type) values (?, ?, ?, ?, ?, ?, '', ?)`);
-  const rnd = random(20_260_101);
+  const rnd = seededRandom(20_260_101);
   // Secondary indexes are built faster once, after the load, than row by row during it; their
   // definitions are read back from the schema, so they stay those of the migrations.
   const indexes = db

@@ -13,6 +13,7 @@ import { scoreAttribute } from "../core/score.js";
 import type { AttributeInput, ModelInput } from "../core/types.js";
 import type { Viewer } from "../store/store.js";
 import type { AppContext } from "./context.js";
+import { modelFields } from "../misp/present-models.js";
 import { canSeeModel, viewsOfModels, type ModelView } from "./decaying-models.js";
 
 export interface DecayRequest {
@@ -91,24 +92,9 @@ export interface ScoringPlan {
 }
 
 function presentModelStub(view: ModelView, parameters: ModelInput["parameters"], full: boolean): Record<string, unknown> {
-  const m = view.model;
-  if (!full) return { id: String(m.id), name: m.name };
-  return {
-    id: String(m.id),
-    uuid: m.uuid,
-    name: m.name,
-    parameters,
-    attribute_types: m.attribute_types,
-    description: m.description,
-    org_id: String(m.org_id),
-    enabled: m.enabled,
-    all_orgs: m.all_orgs,
-    ref: m.ref,
-    formula: m.formula,
-    version: m.version,
-    default: m.default,
-    isEditable: view.editable,
-  };
+  if (!full) return { id: String(view.model.id), name: view.model.name };
+  // The whole model, with the parameters it was scored with (any overrides applied).
+  return { ...modelFields(view, { types: "column" }), parameters };
 }
 
 /** The models a request scores with, overrides applied. Unknown or invisible explicit ids are a 404. */

@@ -11,20 +11,10 @@ import type { EventInput } from "../misp/parse.js";
 import type { AppContext } from "./context.js";
 import { createOrg, createUser } from "./admin.js";
 import { prepareEvent, writeEvent } from "./event-writes.js";
+import { seededRandom } from "./seeded-random.js";
 
 const DAY = 86_400;
 
-/** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type DemoAttribute = { type: string; category: string; value: string; comment?: string; tags?: string[]; age: number };
 type DemoSightings = { tp: number; fp: number; expiration?: number; partnerFp?: number };
@@ -115,7 +105,7 @@ export interface DemoResult {
 /** Loads the demo into the store, as the admin, plus a partner organisation and its user. */
 export async function loadDemo(context: AppContext, admin: Principal): Promise<DemoResult> {
   const now = context.now();
-  const rnd = random(20_251_124);
+  const rnd = seededRandom(20_251_124);
   const partner = await createOrg(context, null, { name: "Partner CERT", description: "A partner team that shares indicators with us." });
   const partnerUser = await createUser(context, null, { email: "analyst@partner-cert.test", org: partner.id, role: "User" });
 
