@@ -41,6 +41,27 @@ async function drain(url: string, body: unknown, returnFormat: "json" | "csv"): 
   return { seconds: (performance.now() - started) / 1000, bytes };
 }
 
+/**
+ * The floor under any export from this store: SQLite alone handing over, as raw arrays with no
+ * Halflife code, the attribute columns a CSV line needs, the decay-index rows and the tag links.
+ */
+function sqliteFloor(file: string): { seconds: number; attributes: number } {
+  const db = new SqliteDatabase(file, { readonly: true });
+  const started = performance.now();
+  let attributes = 0;
+  const read = (query: string) => {
+    let n = 0;
+    for (const row of db.prepare(query).raw().iterate()) if (row) n++;
+    return n;
+  };
+  attributes = read("select id, uuid, event_id, category, type, value1, value2, comment, to_ids, timestamp, object_relation, object_id from attributes where deleted = 0 order by id");
+  read("select attribute_id, model_id, base_score, ref_time from decay_index order by attribute_id");
+  read("select at.attribute_id, t.name from attribute_tags at join tags t on t.id = at.tag_id order by at.attribute_id");
+  const seconds = (performance.now() - started) / 1000;
+  db.close();
+  return { seconds, attributes };
+}
+
 /** MISP's way: a page of attributes, then one latest-sighting query per attribute and model, then the filter. */
 function mispWay(file: string, now: number, limit: number, offset: number) {
   const db = new SqliteDatabase(file, { readonly: true });
@@ -106,6 +127,8 @@ export async function benchDecay(): Promise<BenchResult[]> {
       const rate = attributes / exported.seconds;
       results.push({ name: `decay: full scored export (${returnFormat})`, value: rate / 1000, unit: "k attributes/s", target: "≥ 500", ok: rate >= 500_000, note: `${(exported.bytes / 1e6).toFixed(0)} MB in ${exported.seconds.toFixed(1)} s` });
     }
+    const floor = sqliteFloor(store.file);
+    results.push({ name: "decay: SQLite's floor: the rows an export reads, raw", value: floor.attributes / floor.seconds / 1000, unit: "k attributes/s", note: `${floor.seconds.toFixed(1)} s, no Halflife code` });
     const fresh = await drain(url, { includeDecayScore: 1, excludeDecayed: 1 }, "csv");
     results.push({ name: "decay: scored export of the fresh only (csv)", value: attributes / fresh.seconds / 1000, unit: "k attributes/s of the store", note: `${(fresh.bytes / 1e6).toFixed(0)} MB in ${fresh.seconds.toFixed(1)} s` });
 
