@@ -18,6 +18,7 @@ import { createMetrics } from "./http/metrics.js";
 import { cookieSessions, sessionRoutes } from "./http/session.js";
 import { staticFiles } from "./http/static-files.js";
 import { startScheduler } from "./jobs/scheduler.js";
+import { statisticsJob } from "./jobs/statistics-job.js";
 import { sweepJob } from "./jobs/sweep-job.js";
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -69,6 +70,7 @@ Examples:
 
         const sweep = context.settings.sweep;
         const schedule = sweep?.cron ? startScheduler([sweepJob(context, { ...sweep, cron: sweep.cron }, log)]) : undefined;
+        const maintenance = startScheduler([statisticsJob(context, log)]);
 
         const metrics = createMetrics();
         const ui = staticFiles(config.HALFLIFE_WEB_DIR ?? defaultWebDir());
@@ -105,6 +107,7 @@ Examples:
           process.once("SIGTERM", stop);
         });
         schedule?.stop();
+        maintenance.stop();
         await app.close();
       });
   };

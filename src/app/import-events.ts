@@ -121,5 +121,7 @@ export async function importEvents(
     }
     onProgress?.(i + 1, candidates.length);
   }
+  // The tables may have grown many times over: let the query planner see their new sizes.
+  if (report.imported > 0) await context.store.optimize();
   return report;
 }

@@ -96,6 +96,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
         if (!set.empty) await indexer.flush(trx, set);
         return result;
       }),
+    optimize: () => dialect.optimize(),
     close: () => dialect.close(),
   };
 }

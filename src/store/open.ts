@@ -19,6 +19,7 @@ export async function openStore(location: StoreLocation, formulas: FormulaRegist
   const { db, dialect } = location.postgresUrl ? openPostgres(location.postgresUrl) : openSqlite(location.sqliteFile ?? "./data/halflife.db");
   try {
     await migrate(db as never, dialect);
+    await dialect.optimize();
   } catch (error) {
     await dialect.close();
     throw error;

@@ -414,5 +414,7 @@ export interface Store extends StoreSession {
   locks: JobLocksPort;
   /** Runs `work` in one transaction: everything it writes lands, or nothing does. */
   transaction<T>(work: (tx: StoreSession) => Promise<T>): Promise<T>;
+  /** Refreshes the query planner's statistics after large changes (a bulk import), and now and then. */
+  optimize(): Promise<void>;
   close(): Promise<void>;
 }

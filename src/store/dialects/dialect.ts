@@ -28,5 +28,11 @@ export interface Dialect {
    * inside a transaction, which already holds the one connection. Absent: use multi-row INSERTs.
    */
   readonly insertRows?: (table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => number[];
+  /**
+   * Brings the query planner's statistics up to date where the data changed much since they were
+   * taken. Cheap when nothing did. Without statistics SQLite can pick a plan that scans a million
+   * attributes where it could have started from a hundred events.
+   */
+  optimize(): Promise<void>;
   close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
     equalityIndex: (index) => index.using("hash"),
     caseInsensitiveLike: "ilike",
     maxParameters: 60_000,
+    // PostgreSQL's autovacuum keeps the statistics current on its own.
+    optimize: async () => {},
     close: async () => {
       await db.destroy();
     },
