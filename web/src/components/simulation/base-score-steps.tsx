@@ -4,6 +4,7 @@ import type { Tag } from "../../api/events.js";
 import { tagBaseKey } from "../../../../src/core/tags.js";
 import { formatScore } from "../../lib/format.js";
 import { TagChip } from "../tag-chip.js";
+import { BaseScoreTable } from "../base-score-table.js";
 
 const unwrap = (entry: { Tag: Tag } | Tag): Tag => ("Tag" in entry && entry.Tag ? entry.Tag : (entry as Tag));
 
@@ -21,40 +22,12 @@ export function BaseScoreSteps({ steps }: { steps: Steps }) {
             : "No weighted tag on this attribute or its event, and the model has no default base score: the score is 0."}
         </p>
       ) : (
-        <table class="data-table compact" aria-label="Base score computation">
-          <thead>
-            <tr>
-              <th scope="col">Tag</th>
-              <th scope="col" class="number">Effective ratio × value</th>
-              <th scope="col" class="number">Result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {counted.map((tag) => {
-              const ratio = ratios[tagBaseKey(tag.name)]!;
-              const value = Number(tag.numerical_value ?? 0);
-              return (
-                <tr key={tag.name}>
-                  <td>
-                    <TagChip tag={tag} />
-                  </td>
-                  <td class="number">
-                    {ratio.toFixed(4)} × {value}
-                  </td>
-                  <td class="number">{formatScore(ratio * value)}</td>
-                </tr>
-              );
-            })}
-            <tr class="total">
-              <th scope="row" colSpan={2}>
-                Base score
-              </th>
-              <td class="number" data-testid="simulation-base-score">
-                {formatScore(steps.base_score)}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+        <BaseScoreTable
+          label="Base score computation"
+          totalTestId="simulation-base-score"
+          baseScore={steps.base_score}
+          rows={counted.map((tag) => ({ key: tag.name, tag: <TagChip tag={tag} />, ratio: ratios[tagBaseKey(tag.name)]!, value: Number(tag.numerical_value ?? 0) }))}
+        />
       )}
       {overridden.length > 0 && (
         <p class="help">
