@@ -108,6 +108,24 @@ for (const dialect of dialects) {
       await check(store);
     });
 
+    it("keeps every character of hostile text, whichever path wrote it", async () => {
+      // PostgreSQL's bulk path sends each column as one array literal: quotes, backslashes, braces,
+      // commas, the word NULL and empty strings must all come back as they went in.
+      const hostile = ['a"b', "back\\slash\\", "{braces}", "x,y", "NULL", "", " padded ", "tab\tnew\nline", "ünïcødé ✓ 𝄞", "'quote'", "\\N", "x".repeat(5_000)];
+      const attributes = hostile.map((text, i) =>
+        attribute(eventId, { type: "text", category: "Other", value: text === "" ? "empty-value" : text, comment: text, object_relation: i % 2 ? text : null, first_seen: i % 3 ? null : 1_700_000_000_000_001 }),
+      );
+      const objects = hostile.map((text) => object(eventId, { name: text === "" ? "n" : text, description: text, template_version: text }));
+      for (const session of ["transaction", "plain"] as const) {
+        const write = async (s: StoreSession) => ({ objectIds: await s.objects.insertMany(objects.map((o) => ({ ...o, uuid: randomUUID() }))), ids: await s.attributes.insertMany(attributes.map((a) => ({ ...a, uuid: randomUUID() }))) });
+        const { objectIds, ids } = session === "transaction" ? await store.transaction(write) : await write(store);
+        const stored = await store.attributes.byIds(ids);
+        ids.forEach((id, i) => expect(stored.get(id)).toMatchObject({ value: attributes[i]!.value, comment: attributes[i]!.comment, object_relation: attributes[i]!.object_relation, first_seen: attributes[i]!.first_seen }));
+        const storedObjects = new Map((await store.objects.byEvents([eventId], { includeDeleted: true })).map((o) => [o.id, o]));
+        objectIds.forEach((id, i) => expect(storedObjects.get(id)).toMatchObject({ name: objects[i]!.name, description: objects[i]!.description, template_version: objects[i]!.template_version }));
+      }
+    });
+
     it("leaves nothing behind when the transaction fails", async () => {
       const before = await store.attributes.count({ deleted: "both" }, { orgId: 0, siteAdmin: true, sightingsPolicy: 0, hostOrgId: 0 });
       await expect(

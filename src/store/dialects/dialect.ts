@@ -3,6 +3,7 @@
  * ask these instead of testing which database they run on.
  */
 import type { CreateIndexBuilder, CreateTableBuilder, Kysely } from "kysely";
+import type { Database } from "../schema.js";
 
 export interface Dialect {
   readonly name: "sqlite" | "postgres";
@@ -22,12 +23,13 @@ export interface Dialect {
   /** How many bound parameters one statement may carry; batch sizes derive from it. */
   readonly maxParameters: number;
   /**
-   * Inserts rows with one cached single-row statement, and returns their new ids in order, when
-   * the database does that faster than a multi-row INSERT built for each batch (SQLite, where
-   * compiling a statement of thousands of parameters costs more than the inserts). Only for use
-   * inside a transaction, which already holds the one connection. Absent: use multi-row INSERTs.
+   * Inserts many rows and returns their new ids in order, where the database has a faster way than
+   * a multi-row INSERT of thousands of parameters, which both databases spend longer parsing and
+   * binding than inserting. SQLite: one cached single-row statement, run once per row. PostgreSQL:
+   * one INSERT … SELECT FROM unnest(…) with an array per column. `db` is the handle to run on (a
+   * transaction's). Only for use inside a transaction. Absent: use multi-row INSERTs.
    */
-  readonly insertRows?: (table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => number[];
+  readonly insertRows?: (db: Kysely<Database>, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => number[] | Promise<number[]>;
   /**
    * Brings the query planner's statistics up to date where the data changed much since they were
    * taken. Cheap when nothing did. Without statistics SQLite can pick a plan that scans a million

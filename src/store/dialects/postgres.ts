@@ -28,6 +28,15 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
     equalityIndex: (index) => index.using("hash"),
     caseInsensitiveLike: "ilike",
     maxParameters: 60_000,
+    insertRows: async (database, table, columns, rows) => {
+      if (rows.length === 0) return [];
+      const types = await columnTypes(database, table);
+      const arrays = columns.map((_, i) => rows.map((row) => row[i] ?? null));
+      const source = sql.join(columns.map((column, i) => sql`${arrays[i]}::${sql.raw(arrayType(types, table, column))}`));
+      const inserted = await sql<{ id: number }>`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${source}) returning id`.execute(database);
+      // The sequence hands out ids in the order the rows are inserted, which is the arrays' order.
+      return inserted.rows.map((row) => row.id).sort((a, b) => a - b);
+    },
     // PostgreSQL's autovacuum keeps the statistics current on its own.
     optimize: async () => {},
     close: async () => {
@@ -49,6 +58,28 @@ const INPUT_REFUSALS: Record<string, string> = {
   // character_not_in_repertoire: text PostgreSQL cannot store.
   "22021": "a text in the request holds characters PostgreSQL cannot store",
 };
+
+const typesByTable = new Map<string, Promise<Map<string, string>>>();
+
+/** Each column's type as PostgreSQL names it (`integer`, `bigint`, `text`…), read once per table. */
+function columnTypes(database: Kysely<Database>, table: string): Promise<Map<string, string>> {
+  let types = typesByTable.get(table);
+  if (!types) {
+    types = sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`
+      .execute(database)
+      .then((result) => new Map(result.rows.map((row) => [row.name, row.type])));
+    // A failed lookup is not cached: the next insert asks again.
+    types.catch(() => typesByTable.delete(table));
+    typesByTable.set(table, types);
+  }
+  return types;
+}
+
+function arrayType(types: Map<string, string>, table: string, column: string): string {
+  const type = types.get(column);
+  if (!type) throw new Error(`column ${table}.${column} not found`);
+  return `${type}[]`;
+}
 
 /**
  * Writes that lost a race with another request (on another node, or on another connection of this

@@ -27,7 +27,8 @@ export function openSqlite(file: string): { db: Kysely<Database>; dialect: Diale
     equalityIndex: (index) => index,
     caseInsensitiveLike: "like",
     maxParameters: 32_000,
-    insertRows: (table, columns, rows) => {
+    // SQLite has one connection: the transaction's handle is `raw` itself.
+    insertRows: (_db, table, columns, rows) => {
       const key = `${table}(${columns.join(",")})`;
       let statement = inserts.get(key);
       if (!statement) {

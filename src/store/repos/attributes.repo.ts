@@ -182,7 +182,7 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       if (dialect.insertRows && db.isTransaction && attributes.length > 0) {
         const rows = attributes.map(insertRow);
         const columns = Object.keys(rows[0]!);
-        const ids = await dialect.insertRows("attributes", columns, rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c] ?? null)));
+        const ids = await dialect.insertRows(db, "attributes", columns, rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c] ?? null)));
         await changes.attributes(ids);
         return ids;
       }

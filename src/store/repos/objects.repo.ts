@@ -14,7 +14,7 @@ export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
       const rows = objects.map((object) => flags(object) as Record<string, unknown>);
       if (dialect.insertRows && db.isTransaction) {
         const columns = Object.keys(rows[0]!);
-        return dialect.insertRows("objects", columns, rows.map((row) => columns.map((c) => row[c] ?? null)));
+        return dialect.insertRows(db, "objects", columns, rows.map((row) => columns.map((c) => row[c] ?? null)));
       }
       const ids: number[] = [];
       // 15 columns a row: stay well inside both databases' parameter limits.
