@@ -121,7 +121,8 @@ export async function importEvents(
     }
     onProgress?.(i + 1, candidates.length);
   }
-  // The tables may have grown many times over: let the query planner see their new sizes.
-  if (report.imported > 0) await context.store.optimize();
+  // The tables may have grown many times over: let the query planner see their new sizes. The
+  // import has landed whatever happens here; a refresh that fails is left to the next one.
+  if (report.imported > 0) await context.store.optimize().catch(() => {});
   return report;
 }

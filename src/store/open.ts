@@ -19,7 +19,9 @@ export async function openStore(location: StoreLocation, formulas: FormulaRegist
   const { db, dialect } = location.postgresUrl ? openPostgres(location.postgresUrl) : openSqlite(location.sqliteFile ?? "./data/halflife.db");
   try {
     await migrate(db as never, dialect);
-    await dialect.optimize();
+    // Statistics only make queries faster: a store that cannot refresh them now (another process
+    // holds the write lock too long) still opens, and the next refresh will do it.
+    await dialect.optimize().catch(() => {});
   } catch (error) {
     await dialect.close();
     throw error;
