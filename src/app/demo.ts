@@ -15,7 +15,6 @@ import { seededRandom } from "./seeded-random.js";
 
 const DAY = 86_400;
 
-
 type DemoAttribute = { type: string; category: string; value: string; comment?: string; tags?: string[]; age: number };
 type DemoSightings = { tp: number; fp: number; expiration?: number; partnerFp?: number };
 

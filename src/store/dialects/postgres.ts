@@ -18,6 +18,7 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
   // that): its query fails instead, and the pool drops it.
   pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: refusingBadValues(pool) }) });
+  const columnTypes = columnTypeReader();
   const dialect: Dialect = {
     name: "postgres",
     addIdColumn: (table) => table.addColumn("id", "serial", (c) => c.primaryKey()),
@@ -59,20 +60,21 @@ const INPUT_REFUSALS: Record<string, string> = {
   "22021": "a text in the request holds characters PostgreSQL cannot store",
 };
 
-const typesByTable = new Map<string, Promise<Map<string, string>>>();
-
-/** Each column's type as PostgreSQL names it (`integer`, `bigint`, `text`…), read once per table. */
-function columnTypes(database: Kysely<Database>, table: string): Promise<Map<string, string>> {
-  let types = typesByTable.get(table);
-  if (!types) {
-    types = sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`
-      .execute(database)
-      .then((result) => new Map(result.rows.map((row) => [row.name, row.type])));
-    // A failed lookup is not cached: the next insert asks again.
-    types.catch(() => typesByTable.delete(table));
-    typesByTable.set(table, types);
-  }
-  return types;
+/** Each column's type as PostgreSQL names it (`integer`, `bigint`, `text`…), read once per table and pool. */
+function columnTypeReader(): (database: Kysely<Database>, table: string) => Promise<Map<string, string>> {
+  const typesByTable = new Map<string, Promise<Map<string, string>>>();
+  return (database, table) => {
+    let types = typesByTable.get(table);
+    if (!types) {
+      types = sql<{ name: string; type: string }>`select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped`
+        .execute(database)
+        .then((result) => new Map(result.rows.map((row) => [row.name, row.type])));
+      // A failed lookup is not cached: the next insert asks again.
+      types.catch(() => typesByTable.delete(table));
+      typesByTable.set(table, types);
+    }
+    return types;
+  };
 }
 
 function arrayType(types: Map<string, string>, table: string, column: string): string {
