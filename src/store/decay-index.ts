@@ -120,11 +120,12 @@ export class DecayIndexer {
         "d.attribute_id",
         sql<number>`coalesce(min(case when ${nonEmpty} then d.fresh_from end), 0)`.as("fresh_from"),
         sql<number>`coalesce(max(case when ${nonEmpty} then d.fresh_until end), 0)`.as("fresh_until"),
+        sql<number>`max(a.to_ids)`.as("to_ids"),
       ])
       .where("a.deleted", "=", 0)
       .groupBy("d.attribute_id");
     if (ids) query = query.where("d.attribute_id", "in", [...ids]);
-    await db.insertInto("decay_summary").columns(["attribute_id", "fresh_from", "fresh_until"]).expression(query).execute();
+    await db.insertInto("decay_summary").columns(["attribute_id", "fresh_from", "fresh_until", "to_ids"]).expression(query).execute();
   }
 
   /** Rebuilds one model's rows (after it was enabled, disabled, edited or re-mapped). Returns the row count. */

@@ -47,11 +47,11 @@ function decayIndexPort(db: Kysely<Database>, indexer: DecayIndexer): DecayIndex
     rebuildAll: () => indexer.rebuildAll(db),
     indexedModelIds: async () => (await indexer.indexedModels(db)).map((m) => m.record.id),
     async summary(attributeIds) {
-      const out = new Map<number, { fresh_from: number; fresh_until: number }>();
+      const out = new Map<number, { fresh_from: number; fresh_until: number; to_ids: boolean }>();
       for (const part of chunks([...new Set(attributeIds)])) {
         if (part.length === 0) continue;
         for (const row of await db.selectFrom("decay_summary").selectAll().where("attribute_id", "in", part).execute()) {
-          out.set(row.attribute_id, { fresh_from: Number(row.fresh_from), fresh_until: Number(row.fresh_until) });
+          out.set(row.attribute_id, { fresh_from: Number(row.fresh_from), fresh_until: Number(row.fresh_until), to_ids: Number(row.to_ids) === 1 });
         }
       }
       return out;

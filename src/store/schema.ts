@@ -236,6 +236,8 @@ export interface DecaySummaryTable {
   attribute_id: number;
   fresh_from: number;
   fresh_until: number;
+  /** The attribute's own flag, copied so that counting fresh IDS indicators stays in this table. */
+  to_ids: number;
 }
 
 export interface UiSessionsTable {

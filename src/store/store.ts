@@ -298,7 +298,7 @@ export interface DecayIndexPort {
   /** Ids of enabled models whose formula the index can answer for (it has a closed form). */
   indexedModelIds(): Promise<number[]>;
   /** The per-attribute summary of fresh windows (tests compare it with the rows). */
-  summary(attributeIds: readonly number[]): Promise<Map<number, { fresh_from: number; fresh_until: number }>>;
+  summary(attributeIds: readonly number[]): Promise<Map<number, { fresh_from: number; fresh_until: number; to_ids: boolean }>>;
 }
 
 /** An attribute the sweep's rule may pull from detection, with its counted sightings. */

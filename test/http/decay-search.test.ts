@@ -191,6 +191,26 @@ for (const dialect of dialects) {
       expect(after.count).toBe(after.values.length);
     });
 
+    it("counts the fresh IDS attributes of the whole store (the summary's to_ids) as the flags change", async () => {
+      const fresh = async (toIds: 0 | 1) => {
+        const response = await server.call("POST", "/attributes/restSearch", { returnFormat: "json", excludeDecayed: 1, to_ids: toIds });
+        return { count: Number(response.headers.get("x-result-count")), ids: response.json.response.Attribute.map((a: any) => a.id) as string[] };
+      };
+      const [on, off] = [await fresh(1), await fresh(0)];
+      expect(on.count).toBe(on.ids.length);
+      expect(off.count).toBe(off.ids.length);
+      const flipped = on.ids.find((id) => id === ids["fresh.example"]) ?? on.ids[0]!;
+      expect((await server.call("POST", `/attributes/edit/${flipped}`, { to_ids: 0 })).status).toBe(200);
+      const [onAfter, offAfter] = [await fresh(1), await fresh(0)];
+      expect(onAfter.count).toBe(on.count - 1);
+      expect(offAfter.count).toBe(off.count + 1);
+      expect(onAfter.ids).not.toContain(flipped);
+      expect(offAfter.ids).toContain(flipped);
+      expect(onAfter.count).toBe(onAfter.ids.length);
+      expect((await server.call("POST", `/attributes/edit/${flipped}`, { to_ids: 1 })).status).toBe(200);
+      expect((await fresh(1)).count).toBe(on.count);
+    });
+
     it("restarts decay at a true-positive sighting, and ignores a false positive", async () => {
       const value = "192.0.2.200";
       await server.call("POST", `/sightings/add/${ids[value]}`, { type: "1", timestamp: String(NOW - DAY) });

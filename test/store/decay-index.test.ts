@@ -32,7 +32,7 @@ const TAGS = [
 type Op =
   | { kind: "event"; tags: number[] }
   | { kind: "attribute"; event: number; type: number; tags: number[]; lastSeenDays: number | null; ageDays: number }
-  | { kind: "edit"; attribute: number; ageDays: number; lastSeenDays: number | null }
+  | { kind: "edit"; attribute: number; ageDays: number; lastSeenDays: number | null; toIds: boolean }
   | { kind: "retype"; attribute: number; type: number }
   | { kind: "delete"; attribute: number }
   | { kind: "softDelete"; attribute: number; deleted: boolean }
@@ -56,7 +56,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     lastSeenDays: fc.option(fc.integer({ min: -5, max: 100 }), { nil: null }),
     ageDays: fc.integer({ min: 0, max: 200 }),
   }),
-  fc.record({ kind: fc.constant("edit" as const), attribute: index, ageDays: fc.integer({ min: 0, max: 200 }), lastSeenDays: fc.option(fc.integer({ min: -5, max: 100 }), { nil: null }) }),
+  fc.record({ kind: fc.constant("edit" as const), attribute: index, ageDays: fc.integer({ min: 0, max: 200 }), lastSeenDays: fc.option(fc.integer({ min: -5, max: 100 }), { nil: null }), toIds: fc.boolean() }),
   fc.record({ kind: fc.constant("retype" as const), attribute: index, type: fc.nat({ max: TYPES.length - 1 }) }),
   fc.record({ kind: fc.constant("delete" as const), attribute: index }),
   fc.record({ kind: fc.constant("softDelete" as const), attribute: index, deleted: fc.boolean() }),
@@ -137,7 +137,7 @@ async function apply(store: Store, ops: readonly Op[], seeded: Awaited<ReturnTyp
         }
         case "edit": {
           const a = pick(attributes, o.attribute);
-          if (a) await tx.attributes.update(a.id, { timestamp: T0 - o.ageDays * DAY, last_seen: o.lastSeenDays === null ? null : (T0 - o.lastSeenDays * DAY) * 1_000_000 });
+          if (a) await tx.attributes.update(a.id, { timestamp: T0 - o.ageDays * DAY, last_seen: o.lastSeenDays === null ? null : (T0 - o.lastSeenDays * DAY) * 1_000_000, to_ids: o.toIds });
           break;
         }
         case "retype": {
@@ -240,7 +240,13 @@ async function expected(store: Store) {
       rows.set(`${a.id}/${m.id}`, { base_score: baseScore, ref_time: ref, fresh_from: clamp(window.from), fresh_until: clamp(window.until), input, model });
     }
   }
-  return { rows, attributeIds: attributes.map((a) => a.id), modelIds: models.map((m) => m.id), live: new Set(attributes.filter((a) => !a.deleted).map((a) => a.id)) };
+  return {
+    rows,
+    attributeIds: attributes.map((a) => a.id),
+    modelIds: models.map((m) => m.id),
+    live: new Set(attributes.filter((a) => !a.deleted).map((a) => a.id)),
+    toIds: new Map(attributes.map((a) => [a.id, a.to_ids])),
+  };
 }
 
 const dialects = [
@@ -266,7 +272,8 @@ for (const dialect of dialects) {
               const actual = await store.decayIndex.rows(truth.attributeIds, (await store.models.list()).map((m) => m.id));
               const byKey = new Map(actual.map((r) => [`${r.attribute_id}/${r.model_id}`, r]));
               expect([...byKey.keys()].sort()).toEqual([...truth.rows.keys()].sort());
-              // The summary: for each live attribute with rows, the union of its non-empty windows.
+              // The summary: for each live attribute with rows, the union of its non-empty windows,
+              // and its to_ids flag.
               const summary = await store.decayIndex.summary(truth.attributeIds);
               for (const id of truth.attributeIds) {
                 const windows = [...truth.rows.entries()].filter(([key]) => key.startsWith(`${id}/`)).map(([, row]) => row);
@@ -276,9 +283,11 @@ for (const dialect of dialects) {
                   continue;
                 }
                 const open = windows.filter((w) => w.fresh_until > w.fresh_from);
-                const want = open.length
+                const window = open.length
                   ? { fresh_from: Math.min(...open.map((w) => w.fresh_from)), fresh_until: Math.max(...open.map((w) => w.fresh_until)) }
                   : { fresh_from: 0, fresh_until: 0 };
+                // The summary also carries the attribute's to_ids flag, for counting IDS exports.
+                const want = { ...window, to_ids: truth.toIds.get(id) };
                 expect(summary.get(id), `summary of ${id}`).toEqual(want);
               }
               for (const [key, want] of truth.rows) {

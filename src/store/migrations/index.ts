@@ -9,6 +9,7 @@ import * as decayingModels from "./0002-decaying-models.js";
 import * as sweepRuns from "./0003-sweep-runs.js";
 import * as uiSessions from "./0004-ui-sessions.js";
 import * as deletedAttributes from "./0005-deleted-attributes.js";
+import * as summaryToIds from "./0006-summary-to-ids.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -18,6 +19,7 @@ const STEPS: Array<[string, Step]> = [
   ["0003-sweep-runs", sweepRuns],
   ["0004-ui-sessions", uiSessions],
   ["0005-deleted-attributes", deletedAttributes],
+  ["0006-summary-to-ids", summaryToIds],
 ];
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

@@ -276,31 +276,44 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       return (await query.execute()).map(toAttribute);
     },
     async count(filter, viewer) {
-      const { freshAt, deleted, ...others } = filter;
-      if (viewer.siteAdmin && (deleted === undefined || deleted === false) && Object.values(others).every((v) => v === undefined)) {
-        // Every live attribute, for a viewer who sees them all: the first page of a plain search
-        // or of a plain excludeDecayed export needs this count. All rows minus the deleted ones:
-        // SQLite counts a whole table from its B-tree pages and the deleted ones through their
-        // partial index (migration 0005), where `deleted = 0` walks an index entry per attribute.
-        const liveCount = db
-          .selectNoFrom((eb) => [
-            eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).as("total"),
-            eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).where("deleted", "=", 1).as("gone"),
-          ])
-          .executeTakeFirstOrThrow()
-          .then((row) => Number(row.total) - Number(row.gone));
-        if (!freshAt) return liveCount;
-        if (freshAt.allEnabled) {
-          // Minus what the summary says is decayed now. A window not begun yet (fresh_from > now)
-          // is not over either, so the two ranges are disjoint.
-          const now = freshAt.now;
-          const [live, over, ahead] = await Promise.all([
-            liveCount,
-            db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_until", "<=", now).executeTakeFirstOrThrow(),
-            db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where("fresh_from", ">", now).executeTakeFirstOrThrow(),
-          ]);
-          return live - Number(over.n) - Number(ahead.n);
-        }
+      const { freshAt, deleted, toIds, ...others } = filter;
+      const everyLive = viewer.siteAdmin && (deleted === undefined || deleted === false) && Object.values(others).every((v) => v === undefined);
+      // A site admin's count of every live attribute, or of the fresh ones, perhaps only those with
+      // `to_ids` given: what the first page of a plain search or of an IDS export needs. Whole-table
+      // and index-range counts instead of a probe per attribute.
+      if (everyLive && (freshAt ? freshAt.allEnabled : toIds === undefined)) {
+        const flag = toIds === undefined ? undefined : toIds ? 1 : 0;
+        const live =
+          flag === undefined
+            ? // All rows minus the deleted ones: SQLite counts a whole table from its B-tree pages
+              // and the deleted ones through their partial index (migration 0005), where
+              // `deleted = 0` walks an index entry per attribute.
+              db
+                .selectNoFrom((eb) => [
+                  eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).as("total"),
+                  eb.selectFrom("attributes").select((inner) => inner.fn.countAll<number>().as("n")).where("deleted", "=", 1).as("gone"),
+                ])
+                .executeTakeFirstOrThrow()
+                .then((row) => Number(row.total) - Number(row.gone))
+            : db
+                .selectFrom("attributes")
+                .select((eb) => eb.fn.countAll<number>().as("n"))
+                .where("to_ids", "=", flag)
+                .where("deleted", "=", 0)
+                .executeTakeFirstOrThrow()
+                .then((row) => Number(row.n));
+        if (!freshAt) return live;
+        // Minus what the summary says is decayed now. A window not begun yet (fresh_from > now) is
+        // not over either, so the two ranges are disjoint. The summary holds live attributes only,
+        // with their `to_ids` flag (migration 0006).
+        const now = freshAt.now;
+        const decayed = (column: "fresh_until" | "fresh_from", op: "<=" | ">") => {
+          let query = db.selectFrom("decay_summary").select((eb) => eb.fn.countAll<number>().as("n")).where(column, op, now);
+          if (flag !== undefined) query = query.where("to_ids", "=", flag);
+          return query.executeTakeFirstOrThrow().then((row) => Number(row.n));
+        };
+        const [liveCount, over, ahead] = await Promise.all([live, decayed("fresh_until", "<="), decayed("fresh_from", ">")]);
+        return liveCount - over - ahead;
       }
       const row = await fromAttributes(db, filter, viewer)
         .select((eb) => eb.fn.countAll<number>().as("n"))
