@@ -15,6 +15,7 @@ import type { SweepProgress } from "./sweep-settings.js";
 import { failureOf, remoteTarget, type RemoteTargetOptions } from "./sweep-targets/misp-remote.js";
 import { localTarget } from "./sweep-targets/local.js";
 import { changeRecord, type SweepTargetPort } from "./sweep-targets/target.js";
+import { startRun } from "./sweep-runs.js";
 
 export interface SweepRequest {
   rule: SweepRule;
@@ -79,24 +80,16 @@ export async function runSweep(context: AppContext, principal: Principal | null,
         const startedAt = context.now();
         // Holding the lock, no other sweep can be running: a run still marked so died with its process.
         await context.store.sweeps.markInterrupted(startedAt);
-        const run = await context.store.sweeps.createRun({
+        const run = await startRun(context, {
           kind: "sweep",
           target: target.target,
           dryRun,
-          status: "running",
           origin: request.origin,
           userId: principal?.user.id ?? null,
           orgScopeId: access.kind === "org" ? access.orgId : null,
           parameters: { rule: request.rule, scope },
           startedAt,
-          finishedAt: null,
-          attributesChecked: 0,
-          attributesChanged: 0,
-          eventsRepublished: 0,
-          failures: [],
-          skipped: [],
           undoOf: null,
-          undoneBy: null,
         });
         const stamp = { runId: run.id, now: startedAt };
         let events: SweepEventChanges[] = [];

@@ -84,6 +84,27 @@ function limitedToOrg(access: SweepAccess, run: SweepRunRecord): number | undefi
   return access.kind === "org" && run.orgScopeId === null ? access.orgId : undefined;
 }
 
+/**
+ * Records a run as it starts: running, nothing counted yet. What differs between a sweep and an
+ * undo is given; the rest is the same for both.
+ */
+export function startRun(
+  context: AppContext,
+  start: Pick<SweepRunRecord, "kind" | "target" | "dryRun" | "origin" | "userId" | "orgScopeId" | "parameters" | "startedAt" | "undoOf">,
+): Promise<SweepRunRecord> {
+  return context.store.sweeps.createRun({
+    ...start,
+    status: "running",
+    finishedAt: null,
+    attributesChecked: 0,
+    attributesChanged: 0,
+    eventsRepublished: 0,
+    failures: [],
+    skipped: [],
+    undoneBy: null,
+  });
+}
+
 export async function findSweepRun(context: AppContext, access: SweepAccess, id: number): Promise<SweepRunRecord> {
   const run = Number.isSafeInteger(id) && id > 0 ? await context.store.sweeps.runById(id) : null;
   if (!run || !canSeeRun(access, run)) throw new HalflifeError("NOT_FOUND", `There is no sweep run ${id}.`, { field: "run" });

@@ -10,7 +10,7 @@ import type { SweepOrigin } from "../core/sweep-run.js";
 import { undoTotals, type SweepUndoReport } from "../core/sweep-undo-report.js";
 import type { AppContext } from "./context.js";
 import { sweepAccess, withSweepLock } from "./sweep-access.js";
-import { findSweepRun } from "./sweep-runs.js";
+import { findSweepRun, startRun } from "./sweep-runs.js";
 import type { SweepProgress } from "./sweep-settings.js";
 import { failureOf, type RemoteTargetOptions } from "./sweep-targets/misp-remote.js";
 import { remoteRestorer } from "./sweep-targets/misp-remote-restore.js";
@@ -68,24 +68,16 @@ export async function undoSweep(context: AppContext, principal: Principal | null
         }
         const startedAt = context.now();
         await context.store.sweeps.markInterrupted(startedAt);
-        const undo = await context.store.sweeps.createRun({
+        const undo = await startRun(context, {
           kind: "undo",
           target: run.target,
           dryRun: false,
-          status: "running",
           origin: request.origin,
           userId: principal?.user.id ?? null,
           orgScopeId: access.kind === "org" ? access.orgId : null,
           parameters: run.parameters,
           startedAt,
-          finishedAt: null,
-          attributesChecked: 0,
-          attributesChanged: 0,
-          eventsRepublished: 0,
-          failures: [],
-          skipped: [],
           undoOf: run.id,
-          undoneBy: null,
         });
         const changes = (await context.store.sweeps.changes(run.id, orgPart === undefined ? {} : { eventOrgId: orgPart })).filter(
           (change) => change.before && !change.after,
