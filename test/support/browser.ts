@@ -3,13 +3,29 @@
 // driven by playwright-core. One server and one browser per test file; each test gets a fresh
 // browser context, so cookies never leak between tests.
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { CHROMIUM_ARGS, startServe as startServeProcess, type ServeProcess } from "./serve-process.js";
 
 export type { ServeProcess } from "./serve-process.js";
 
 /** The run's `halflife serve --demo`, serving the UI built by the global setup. */
 export const startServe = (options: { env?: Record<string, string> } = {}): Promise<ServeProcess> => startServeProcess({ webDir: inject("webUiDir")!, ...options });
+
+/**
+ * One `halflife serve --demo` and one Chromium for a test file: started before its tests, stopped
+ * after them. Read `server` and `browser` inside the tests, once they have started.
+ */
+export function serveAndBrowser(options: { env?: Record<string, string> } = {}): { server: ServeProcess; browser: Browser } {
+  const rig = {} as { server: ServeProcess; browser: Browser };
+  beforeAll(async () => {
+    [rig.server, rig.browser] = await Promise.all([startServe(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.stop();
+  });
+  return rig;
+}
 
 /** Whether this run has a browser; guard suites with `describe.skipIf(!browserAvailable())`. */
 export function browserAvailable(): boolean {

@@ -1,25 +1,15 @@
 // The web UI in a real browser: reporting a false positive from the event view, and a sweep's dry
 // run, run and undo.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { browserAvailable, launchBrowser, loggedInPage, startServe, type ServeProcess } from "../support/browser.js";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, loggedInPage, serveAndBrowser } from "../support/browser.js";
 
 describe.skipIf(!browserAvailable())("the web UI's events and sweeps, in Chromium", () => {
-  let server: ServeProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServe(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const rig = serveAndBrowser();
 
   it("reports a false positive from the event view and shows the new count", async () => {
-    const { page: p, errors, context } = await loggedInPage(browser, server);
+    const { page: p, errors, context } = await loggedInPage(rig.browser, rig.server);
     try {
-      await p.goto(`${server.url}/events`);
+      await p.goto(`${rig.server.url}/events`);
       await p.getByRole("link", { name: /Credential phishing/ }).click();
       await p.getByRole("heading", { name: /Credential phishing/ }).waitFor();
       const row = p.locator("tr[data-attribute-id]", { hasText: "docs-share-review.example" });
@@ -33,7 +23,7 @@ describe.skipIf(!browserAvailable())("the web UI's events and sweeps, in Chromiu
       await p.getByText("False positive reported on domain docs-share-review.example.").waitFor();
       await p.locator(`tr[data-attribute-id="${attributeId}"] [data-testid=fp-count]`, { hasText: String(before + 1) }).waitFor();
 
-      const listed = await server.api("POST", `/sightings/listSightings/${attributeId}/attribute`);
+      const listed = await rig.server.api("POST", `/sightings/listSightings/${attributeId}/attribute`);
       expect(listed.json.filter((s: any) => s.Sighting.type === "1")).toHaveLength(before + 1);
       expect(errors).toEqual([]);
     } finally {
@@ -42,14 +32,14 @@ describe.skipIf(!browserAvailable())("the web UI's events and sweeps, in Chromiu
   });
 
   it("runs a sweep's dry run, then the sweep, then undoes it, and to_ids comes back", async () => {
-    const { page: p, errors, context } = await loggedInPage(browser, server);
+    const { page: p, errors, context } = await loggedInPage(rig.browser, rig.server);
     const toIds = async (id: string) => {
-      const answer = await server.api("GET", `/attributes/view/${id}`);
+      const answer = await rig.server.api("GET", `/attributes/view/${id}`);
       return answer.json.Attribute.to_ids as boolean;
     };
     const listedIds = () => p.locator("tr[data-attribute-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-attribute-id")!).sort());
     try {
-      await p.goto(`${server.url}/sweeps`);
+      await p.goto(`${rig.server.url}/sweeps`);
       await p.getByRole("button", { name: "Dry run" }).click();
       await p.getByRole("heading", { name: "What would change" }).waitFor();
       const wouldChange = await listedIds();

@@ -3,9 +3,9 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { browserAvailable, launchBrowser, loggedInPage, newPage, startServe, type ServeProcess } from "../support/browser.js";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { browserAvailable, loggedInPage, newPage, serveAndBrowser } from "../support/browser.js";
 
 const DAY_HOURS = 24;
 /** "N days and M hours", computed independently of the UI's own code. */
@@ -17,31 +17,22 @@ function daysAndHours(days: number): string {
 }
 
 describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium", () => {
-  let server: ServeProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServe({ env: { HALFLIFE_FORMULA_DIR: new URL("../../examples/formulas", import.meta.url).pathname } }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const rig = serveAndBrowser({ env: { HALFLIFE_FORMULA_DIR: new URL("../../examples/formulas", import.meta.url).pathname } });
 
   async function page(key?: string): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-    const opened = key === undefined ? await newPage(browser) : await loggedInPage(browser, server, key);
+    const opened = key === undefined ? await newPage(rig.browser) : await loggedInPage(rig.browser, rig.server, key);
     return { page: opened.page, errors: opened.errors, close: () => opened.context.close() };
   }
 
   it("logs in with an API key, refuses a wrong one, and logs out", async () => {
     const { page: p, errors, close } = await page();
     try {
-      await p.goto(`${server.url}/models`);
+      await p.goto(`${rig.server.url}/models`);
       await p.getByLabel("API key").fill("W".repeat(40));
       await p.getByRole("button", { name: "Log in" }).click();
       await expect.poll(() => p.getByRole("alert").textContent()).toMatch(/Authentication failed/);
 
-      await p.getByLabel("API key").fill(server.adminKey);
+      await p.getByLabel("API key").fill(rig.server.adminKey);
       await p.getByRole("button", { name: "Log in" }).click();
       await p.getByRole("heading", { name: "Decaying models" }).waitFor();
       await expect.poll(() => p.locator(".who").textContent()).toContain("admin@halflife.test");
@@ -62,9 +53,9 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
   });
 
   it("creates a model by dragging the curve and the threshold, saves it, and finds it in the list", async () => {
-    const { page: p, errors, close } = await page(server.adminKey);
+    const { page: p, errors, close } = await page(rig.server.adminKey);
     try {
-      await p.goto(`${server.url}/models`);
+      await p.goto(`${rig.server.url}/models`);
       await p.getByRole("link", { name: "Model tool" }).click();
       await p.getByRole("heading", { name: "Model tool: new model" }).waitFor();
       // The formula picker lists the plug-in formula next to the built-in ones.
@@ -113,7 +104,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       const id = /\/models\/(\d+)\/edit/.exec(p.url())?.[1];
       expect(id).toBeDefined();
 
-      const saved = await server.api("GET", `/decayingModel/view/${id}`);
+      const saved = await rig.server.api("GET", `/decayingModel/view/${id}`);
       expect(saved.json.DecayingModel).toMatchObject({ name, description: "Made by dragging the curve", formula: "Polynomial", all_orgs: false });
       expect(saved.json.DecayingModel.parameters).toMatchObject({ lifetime: 30, threshold: thresholdValue, decay_speed: speed });
       expect(saved.json.DecayingModel.attribute_types).toEqual(["ip-dst"]);
@@ -132,9 +123,9 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
   });
 
   it("exports a model as a file and imports that file back as a new model", async () => {
-    const { page: p, errors, close } = await page(server.adminKey);
+    const { page: p, errors, close } = await page(rig.server.adminKey);
     try {
-      await p.goto(`${server.url}/models?filter=default`);
+      await p.goto(`${rig.server.url}/models?filter=default`);
       const row = p.locator("tr[data-model-id]", { hasText: "Vishing model" });
       const [download] = await Promise.all([p.waitForEvent("download"), row.getByRole("button", { name: /^Export/ }).click()]);
       expect(download.suggestedFilename()).toBe("vishing-model.json");
@@ -151,7 +142,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       await p.waitForURL(/\/models\/\d+$/);
       await p.getByRole("heading", { name: "Vishing model" }).waitFor();
       const id = /\/models\/(\d+)$/.exec(p.url())![1]!;
-      const imported = await server.api("GET", `/decayingModel/view/${id}`);
+      const imported = await rig.server.api("GET", `/decayingModel/view/${id}`);
       expect(imported.json.DecayingModel).toMatchObject({ name: "Vishing model", default: false, isEditable: true });
       expect(imported.json.DecayingModel.parameters).toMatchObject({ lifetime: 10, decay_speed: 2.3, threshold: 30 });
       expect(imported.json.DecayingModel.attribute_types.sort()).toEqual(["phone-number", "prtn"]);
@@ -162,15 +153,15 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
   });
 
   it("keeps another organisation's private model out of a user's sight and reach", async () => {
-    const created = await server.api("POST", "/decayingModel/add", {
+    const created = await rig.server.api("POST", "/decayingModel/add", {
       DecayingModel: { name: "Host private model", all_orgs: 0, parameters: { lifetime: 10, decay_speed: 1, threshold: 20, default_base_score: 50 } },
     });
     expect(created.status).toBe(200);
     const id = created.json.data.DecayingModel.id as string;
 
-    const { page: p, errors, close } = await page(server.partnerKey);
+    const { page: p, errors, close } = await page(rig.server.partnerKey);
     try {
-      await p.goto(`${server.url}/models`);
+      await p.goto(`${rig.server.url}/models`);
       await expect.poll(() => p.locator(".who").textContent()).toContain("Partner CERT");
       await p.locator("tr[data-model-id]").first().waitFor();
       await expect.poll(() => p.locator("table").textContent()).not.toContain("Host private model");
@@ -178,9 +169,9 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       const row = p.locator("tr[data-model-id]").first();
       await expect.poll(() => row.getByRole("button", { name: /^(Disable|Enable|Delete)/ }).count()).toBe(0);
 
-      await p.goto(`${server.url}/models/${id}`);
+      await p.goto(`${rig.server.url}/models/${id}`);
       await expect.poll(() => p.getByRole("alert").textContent()).toMatch(/No Decaying Model|not found|exist/i);
-      await p.goto(`${server.url}/models/${id}/edit`);
+      await p.goto(`${rig.server.url}/models/${id}/edit`);
       await p.getByRole("alert").waitFor();
 
       // Changes made with this session are refused too, CSRF token and all.
@@ -194,7 +185,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
         return response.status;
       }, id);
       expect([403, 404]).toContain(answer);
-      const after = await server.api("GET", `/decayingModel/view/${id}`);
+      const after = await rig.server.api("GET", `/decayingModel/view/${id}`);
       expect(after.json.DecayingModel.all_orgs).toBe(false);
       expect(errors).toEqual([]);
     } finally {

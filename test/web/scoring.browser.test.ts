@@ -1,9 +1,8 @@
 // The web UI in a real browser: the base-score configurator's example against the server's and the
 // core's base score, and the simulation chart against the simulation endpoint.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { computeBaseScore } from "../../src/core/base-score.js";
-import { browserAvailable, launchBrowser, loggedInPage, startServe, type ServeProcess } from "../support/browser.js";
+import { browserAvailable, loggedInPage, serveAndBrowser } from "../support/browser.js";
 
 const EXAMPLE_TAGS = [
   { name: 'phishing:state="active"', numerical_value: 100 },
@@ -12,21 +11,12 @@ const EXAMPLE_TAGS = [
 ];
 
 describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in Chromium", () => {
-  let server: ServeProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServe(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const rig = serveAndBrowser();
 
   it("computes an example's base score exactly as the server and the core do", async () => {
-    const { page: p, errors, context } = await loggedInPage(browser, server);
+    const { page: p, errors, context } = await loggedInPage(rig.browser, rig.server);
     try {
-      await p.goto(`${server.url}/models/new?tab=base-score`);
+      await p.goto(`${rig.server.url}/models/new?tab=base-score`);
       await p.getByRole("heading", { name: /^Weights/ }).waitFor();
       for (const namespace of ["phishing", "estimative-language"]) await p.locator("summary", { hasText: new RegExp(`^${namespace}\\b`) }).click();
       const weights = { "phishing:state": 40, "phishing:psychological-acceptability": 20, "estimative-language:confidence-in-analytic-judgment": 40 };
@@ -58,11 +48,11 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
       await p.getByText(/Saved as model \d+/).waitFor();
       const id = /\/models\/(\d+)\/edit/.exec(p.url())![1]!;
 
-      const saved = await server.api("GET", `/decayingModel/view/${id}`);
+      const saved = await rig.server.api("GET", `/decayingModel/view/${id}`);
       expect(saved.json.DecayingModel.parameters.base_score_config).toEqual(ratios);
       const fromSaved = computeBaseScore(saved.json.DecayingModel, { AttributeTag: EXAMPLE_TAGS.map((Tag) => ({ Tag })) });
       expect(fromSaved.baseScore).toBe(shown);
-      const search = await server.api("POST", "/attributes/restSearch", { value: "invoice-portal-secure.example", decayingModel: [Number(id)], includeDecayScore: 1 });
+      const search = await rig.server.api("POST", "/attributes/restSearch", { value: "invoice-portal-secure.example", decayingModel: [Number(id)], includeDecayScore: 1 });
       const [attribute] = search.json.response.Attribute;
       expect(attribute.decay_score[0].base_score).toBe(shown);
       expect(errors).toEqual([]);
@@ -72,11 +62,11 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
   });
 
   it("draws an attribute's simulated score from exactly the simulation endpoint's points", async () => {
-    const models = await server.api("GET", "/decayingModel/index");
+    const models = await rig.server.api("GET", "/decayingModel/index");
     const phishing = models.json.find((m: any) => m.DecayingModel.name === "Phishing model").DecayingModel;
-    const { page: p, errors, context } = await loggedInPage(browser, server);
+    const { page: p, errors, context } = await loggedInPage(rig.browser, rig.server);
     try {
-      await p.goto(`${server.url}/simulation`);
+      await p.goto(`${rig.server.url}/simulation`);
       await p.getByLabel("Model").selectOption(phishing.id);
       await p.getByLabel("Value").fill("invoice-portal-secure.example");
       await p.getByRole("button", { name: "Search" }).click();
@@ -85,7 +75,7 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
       const attributeId = (await row.getAttribute("data-attribute-id"))!;
 
       // The score in the results is green or red as the API says.
-      const scored = await server.api("POST", "/attributes/restSearch", { value: "invoice-portal-secure.example", decayingModel: [Number(phishing.id)], includeDecayScore: 1 });
+      const scored = await rig.server.api("POST", "/attributes/restSearch", { value: "invoice-portal-secure.example", decayingModel: [Number(phishing.id)], includeDecayScore: 1 });
       const verdict = scored.json.response.Attribute[0].decay_score[0];
       await expect.poll(() => row.locator(".score").getAttribute("class")).toContain(verdict.decayed ? "score-decayed" : "score-fresh");
 
@@ -97,7 +87,7 @@ describe.skipIf(!browserAvailable())("the web UI's base score and simulation, in
         rows.map((r) => [Number(r.getAttribute("data-time")), Number(r.getAttribute("data-score"))]),
       );
 
-      const simulation = await server.api("GET", `/decayingModel/decayingToolComputeSimulation/${phishing.id}/${attributeId}`);
+      const simulation = await rig.server.api("GET", `/decayingModel/decayingToolComputeSimulation/${phishing.id}/${attributeId}`);
       expect(simulation.status).toBe(200);
       expect(drawn).toEqual(simulation.json.points.map((point: any) => [point.time, point.score]));
       expect(drawn.length).toBeGreaterThan(24);
