@@ -1,15 +1,11 @@
 // Bulk inserts of attributes and objects give back the new ids in the order given, inside a
 // transaction (SQLite's cached single-row statement) and outside one (multi-row INSERTs), on both
 // stores; a failing transaction leaves none of the rows behind.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/open.js";
 import type { Store, StoreSession } from "../../src/store/store.js";
 import type { AttributeRecord, ObjectRecord } from "../../src/core/domain.js";
-import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { openTestStore, postgresAvailable } from "../support/databases.js";
 
 const dialects = [
   { name: "sqlite", available: true },
@@ -61,16 +57,11 @@ function object(eventId: number, overrides: Partial<ObjectRecord> = {}): Omit<Ob
 for (const dialect of dialects) {
   describe.skipIf(!dialect.available)(`bulk inserts on ${dialect.name}`, () => {
     let store: Store;
-    let database: TestDatabase | undefined;
+    let closeStore: (() => Promise<void>) | undefined;
     let eventId: number;
 
     beforeAll(async () => {
-      if (dialect.name === "postgres") {
-        database = await createTestDatabase();
-        store = await openStore({ postgresUrl: database.url });
-      } else {
-        store = await openStore({ sqliteFile: path.join(mkdtempSync(path.join(tmpdir(), "halflife-bulk-")), "h.db") });
-      }
+      ({ store, close: closeStore } = await openTestStore(dialect.name, "halflife-bulk"));
       const org = await store.orgs.create({ uuid: randomUUID(), name: "Org", description: "", local: true, created: 1 });
       eventId = (
         await store.events.insert({
@@ -79,10 +70,7 @@ for (const dialect of dialects) {
         })
       ).id;
     });
-    afterAll(async () => {
-      await store?.close();
-      await database?.drop();
-    });
+    afterAll(() => closeStore?.());
 
     async function check(session: StoreSession) {
       const objects = Array.from({ length: 30 }, (_, i) => object(eventId, { comment: `o${i}`, deleted: i % 2 === 0 }));

@@ -1,13 +1,9 @@
 // One contract for the store, run against a real SQLite file and a real PostgreSQL server.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/store/open.js";
 import type { Store, Viewer } from "../../src/store/store.js";
 import type { AttributeRecord, EventRecord } from "../../src/core/domain.js";
-import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { openTestStore, postgresAvailable } from "../support/databases.js";
 
 const dialects = [
   { name: "sqlite", available: true },
@@ -17,24 +13,16 @@ const dialects = [
 for (const dialect of dialects) {
   describe.skipIf(!dialect.available)(`the ${dialect.name} store`, () => {
     let store: Store;
-    let database: TestDatabase | undefined;
+    let closeStore: (() => Promise<void>) | undefined;
     let orgA: number;
     let orgB: number;
 
     beforeAll(async () => {
-      if (dialect.name === "postgres") {
-        database = await createTestDatabase();
-        store = await openStore({ postgresUrl: database.url });
-      } else {
-        store = await openStore({ sqliteFile: path.join(mkdtempSync(path.join(tmpdir(), "halflife-contract-")), "h.db") });
-      }
+      ({ store, close: closeStore } = await openTestStore(dialect.name, "halflife-contract"));
       orgA = (await store.orgs.create({ uuid: randomUUID(), name: "Org A", description: "", local: true, created: 1 })).id;
       orgB = (await store.orgs.create({ uuid: randomUUID(), name: "Org B", description: "", local: true, created: 1 })).id;
     });
-    afterAll(async () => {
-      await store?.close();
-      await database?.drop();
-    });
+    afterAll(() => closeStore?.());
 
     const viewer = (orgId: number, siteAdmin = false, sightingsPolicy: Viewer["sightingsPolicy"] = 0): Viewer => ({ orgId, siteAdmin, sightingsPolicy, hostOrgId: orgA });
 

@@ -1,9 +1,6 @@
 // The decay index, after random sequences of writes, must equal a from-scratch computation by the
 // core, and agree with scoreAttribute on "decayed?" at any time — on SQLite and on PostgreSQL.
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { computeBaseScore } from "../../src/core/base-score.js";
@@ -12,10 +9,9 @@ import { computeReferenceTime } from "../../src/core/reference-time.js";
 import { freshWindow, scoreAttribute } from "../../src/core/score.js";
 import { validateParameters } from "../../src/core/models.js";
 import { FOREVER } from "../../src/store/decay-index.js";
-import { openStore } from "../../src/store/open.js";
 import type { Store, Viewer } from "../../src/store/store.js";
 import type { DecayingModelRecord } from "../../src/core/domain.js";
-import { createTestDatabase, postgresAvailable } from "../support/databases.js";
+import { openTestStore, postgresAvailable } from "../support/databases.js";
 
 const T0 = 1_760_000_000;
 const DAY = 86_400;
@@ -259,10 +255,7 @@ for (const dialect of dialects) {
     it("equals a from-scratch computation by the core after random sequences of writes", async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 3, maxLength: 30 }), fc.array(fc.integer({ min: -30 * DAY, max: 200 * DAY }), { minLength: 3, maxLength: 3 }), async (ops, offsets) => {
-          const database = dialect.name === "postgres" ? await createTestDatabase() : null;
-          const store = database
-            ? await openStore({ postgresUrl: database.url })
-            : await openStore({ sqliteFile: path.join(mkdtempSync(path.join(tmpdir(), "halflife-index-")), "h.db") });
+          const { store, close } = await openTestStore(dialect.name, "halflife-index");
           try {
             const seeded = await seed(store);
             // The index is compared with the truth after every single write, so that a later
@@ -305,8 +298,7 @@ for (const dialect of dialects) {
             // Events first, so that attribute operations have somewhere to go.
             await apply(store, [{ kind: "event", tags: [0] }, { kind: "event", tags: [] }, ...ops], seeded, check);
           } finally {
-            await store.close();
-            await database?.drop();
+            await close();
           }
         }),
         { numRuns: dialect.runs },

@@ -1,8 +1,13 @@
 // A database of its own for each test file (or test), on the run's PostgreSQL server
 // (test/support/postgres.ts), so that files running in parallel never see each other's rows.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
+import { openStore } from "../../src/store/open.js";
+import type { Store } from "../../src/store/store.js";
 
 export interface TestDatabase {
   /** The database's name, unique across runs and processes. */
@@ -57,6 +62,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       dropped = true;
       // FORCE ends connections a test forgot to close, such as an unclosed pool.
       await onServer(serverUrl, `drop database if exists ${quoteIdentifier(name)} with (force)`);
+    },
+  };
+}
+
+/**
+ * A fresh, migrated store on either database: a new SQLite file in a temporary directory, or a new
+ * database on the run's PostgreSQL server. `close` closes it and drops the database.
+ */
+export async function openTestStore(dialect: "sqlite" | "postgres", prefix: string): Promise<{ store: Store; close(): Promise<void> }> {
+  const database = dialect === "postgres" ? await createTestDatabase() : null;
+  const store = database
+    ? await openStore({ postgresUrl: database.url })
+    : await openStore({ sqliteFile: path.join(mkdtempSync(path.join(tmpdir(), `${prefix}-`)), "h.db") });
+  return {
+    store,
+    async close() {
+      await store.close();
+      await database?.drop();
     },
   };
 }
