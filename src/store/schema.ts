@@ -3,6 +3,7 @@
  * first_seen/last_seen in microseconds), so that one set of queries serves SQLite and PostgreSQL.
  */
 import type { ColumnType, Generated } from "kysely";
+import type { DecayIndexRow } from "./store.js";
 
 type Id = Generated<number>;
 type Flag = ColumnType<number, number | undefined, number>;
@@ -222,15 +223,8 @@ export interface DecayingModelMappingsTable {
   model_id: number;
 }
 
-export interface DecayIndexTable {
-  attribute_id: number;
-  model_id: number;
-  base_score: number;
-  ref_time: number;
-  /** Fresh ⇔ fresh_from ≤ now < fresh_until; ±FOREVER stand for open ends. */
-  fresh_from: number;
-  fresh_until: number;
-}
+/** The rows are what the port hands out (fresh ⇔ fresh_from ≤ now < fresh_until; ±FOREVER stand for open ends). */
+export type DecayIndexTable = DecayIndexRow;
 
 export interface DecaySummaryTable {
   attribute_id: number;

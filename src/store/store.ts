@@ -284,6 +284,7 @@ export interface DecayIndexRow {
   model_id: number;
   base_score: number;
   ref_time: number;
+  /** Fresh ⇔ fresh_from ≤ now < fresh_until; ±FOREVER stand for open ends. */
   fresh_from: number;
   fresh_until: number;
 }
