@@ -6,6 +6,7 @@
  * changes only what it names (a missing all_orgs no longer shares the model); models that would
  * divide by zero are refused with the field named; linking types checks ownership too.
  */
+import { parseBoundedJson } from "../core/bounded-json.js";
 import { DEFAULT_MODELS, type DefaultModelDefinition } from "../core/data/default-models.js";
 import { HalflifeError, invalidInput } from "../core/errors.js";
 import type { DecayingModelRecord, Principal } from "../core/domain.js";
@@ -146,14 +147,8 @@ export async function editModel(context: AppContext, principal: Principal, refer
 
 function mergeParameters(model: DecayingModelRecord, given: unknown): unknown {
   if (given === undefined || given === null) return model.parameters;
-  let parsed = given;
-  if (typeof given === "string") {
-    try {
-      parsed = JSON.parse(given);
-    } catch {
-      throw invalidInput("parameters", "is not valid JSON");
-    }
-  }
+  let parsed: unknown = given;
+  if (typeof given === "string") parsed = parseBoundedJson(given, "parameters");
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidInput("parameters", "must be an object");
   return { ...model.parameters, ...(parsed as Record<string, unknown>) };
 }

@@ -9,6 +9,7 @@ import { mispBool, mispInt, parseWith } from "../misp/parse.js";
 import { listFilter, tagFilter } from "../misp/rest-search.js";
 import { datePoint, timeRange, timePoint } from "../misp/time-filters.js";
 import { toMicroseconds } from "../misp/attribute-values.js";
+import { parsePaging } from "../misp/paging.js";
 import type { AttributeFilter, StoreSession } from "../store/store.js";
 import { viewerOf, type AppContext } from "./context.js";
 
@@ -143,14 +144,9 @@ export async function parseAttributeSearch(context: AppContext, params: Record<s
     includeAllTags: params.includeAllTags !== undefined && bool(params.includeAllTags, "includeAllTags"),
     headerless: params.headerless !== undefined && bool(params.headerless, "headerless"),
   };
-  if (params.limit !== undefined && params.limit !== null && params.limit !== "") {
-    options.limit = int(params.limit, "limit");
-    if (options.limit < 1) throw invalidInput("limit", "must be at least 1");
-  }
-  if (params.page !== undefined && params.page !== null && params.page !== "") {
-    options.page = int(params.page, "page");
-    if (options.page < 1) throw invalidInput("page", "must be at least 1");
-  }
+  const paging = parsePaging(params);
+  if (paging.limit !== undefined) options.limit = paging.limit;
+  if (params.page !== undefined && params.page !== null && params.page !== "") options.page = paging.page;
   if (params.requested_attributes !== undefined) options.requestedAttributes = listFilter(params.requested_attributes, "requested_attributes").include;
   return { filter, options };
 }

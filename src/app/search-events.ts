@@ -4,7 +4,7 @@
  * hold at least one matching attribute. Events stream in batches with their attributes.
  */
 import type { EventTree, Principal } from "../core/domain.js";
-import { mispBool, parseWith } from "../misp/parse.js";
+import { mispBool, mispInt, parseWith } from "../misp/parse.js";
 import { listFilter, tagFilter } from "../misp/rest-search.js";
 import { datePoint, timeRange, timePoint } from "../misp/time-filters.js";
 import type { EventListFilter } from "../store/store.js";
@@ -12,6 +12,7 @@ import { viewerOf, type AppContext } from "./context.js";
 import { loadEventTrees } from "./event-view.js";
 import { parseAttributeSearch } from "./search-attributes.js";
 import { invalidInput } from "../core/errors.js";
+import { parsePaging } from "../misp/paging.js";
 
 export interface EventSearchResult {
   total: number;
@@ -48,7 +49,7 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
   if (present(params.to)) filter.dateTo = datePoint(params.to, now, "to");
   if (typeof params.eventinfo === "string" && params.eventinfo !== "") filter.info = params.eventinfo.replaceAll("%", "");
   const threat = listFilter(params.threat_level_id, "threat_level_id").include;
-  if (threat.length) filter.threatLevelIds = threat.map(Number);
+  if (threat.length) filter.threatLevelIds = threat.map((t) => parseWith(mispInt, t, "threat_level_id"));
 
   if (present(params.tags)) {
     const tags = tagFilter(params.tags);
@@ -75,10 +76,7 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
 
   const metadata = present(params.metadata) && parseWith(mispBool, params.metadata, "metadata");
   const sightings = present(params.includeSightings) && parseWith(mispBool, params.includeSightings, "includeSightings");
-  const limit = present(params.limit) ? Number(params.limit) : undefined;
-  const page = present(params.page) ? Number(params.page) : 1;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw invalidInput("limit", "must be a whole number of at least 1");
-  if (!Number.isInteger(page) || page < 1) throw invalidInput("page", "must be a whole number of at least 1");
+  const { limit, page } = parsePaging(params);
 
   const total = await context.store.events.count(filter, viewer);
   const batch = 50;

@@ -1,6 +1,8 @@
 /** Reading inputs for commands: a file, a directory, or "-" for standard input. */
 import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { checkJsonValue } from "../core/bounded-json.js";
+import { isHalflifeError } from "../core/errors.js";
 import { UsageError } from "./errors.js";
 
 export async function readText(source: string | undefined, stdin: Readable): Promise<string> {
@@ -18,9 +20,17 @@ export async function readText(source: string | undefined, stdin: Readable): Pro
 }
 
 export function parseJson(text: string, source: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${source} is not valid JSON: ${(error as Error).message}`);
   }
+  // The same nesting bound as request bodies: what reads the document afterwards recurses.
+  try {
+    checkJsonValue(value, source, { refuseNul: false });
+  } catch (error) {
+    throw new UsageError(isHalflifeError(error) ? error.message : String(error));
+  }
+  return value;
 }

@@ -3,6 +3,7 @@
  * that later crash its scoring (a lifetime of 0, weights that sum to 0); Halflife refuses them when
  * they are saved, with an error naming the field.
  */
+import { checkJsonValue } from "./bounded-json.js";
 import { invalidModel } from "./errors.js";
 import type { FormulaRegistry } from "./formulas/registry.js";
 import { floatval, roundTo4, toNumber } from "./numeric.js";
@@ -57,11 +58,15 @@ function normaliseValue(value: unknown): unknown {
 function decodeJsonField(value: unknown, field: string): unknown {
   if (typeof value !== "string") return value;
   if (value.trim() === "") return {};
+  let decoded: unknown;
   try {
-    return JSON.parse(value);
+    decoded = JSON.parse(value);
   } catch {
     throw invalidModel(field, "is not valid JSON");
   }
+  // Parameters are walked recursively below and stored as JSON: hold them to the usual bounds.
+  checkJsonValue(decoded, field);
+  return decoded;
 }
 
 /**

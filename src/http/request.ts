@@ -3,7 +3,7 @@
  * snake_case controllers) and lenient JSON bodies (an empty body with a JSON content type is `{}`).
  */
 import type { Context } from "hono";
-import { invalidInput } from "../core/errors.js";
+import { checkJsonValue } from "../core/bounded-json.js";
 import { HttpError } from "./errors.js";
 
 const CONTROLLER_ALIASES: Record<string, string> = {
@@ -63,7 +63,10 @@ export function urlParameters(c: Context): Record<string, string> {
   return { ...c.req.query(), ...namedParameters(c) };
 }
 
-/** The request body as JSON: empty means `{}`; anything that is not JSON is a 400. */
+/**
+ * The request body as JSON: empty means `{}`; anything that is not JSON is a 400. Every route reads
+ * its body here, so the bounds of `checkJsonValue` (nesting depth, no NUL) hold for all of them.
+ */
 export async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return {};
@@ -73,26 +76,8 @@ export async function jsonBody(c: Context): Promise<unknown> {
   } catch {
     throw new HttpError(400, "The request body is not valid JSON.");
   }
-  refuseNul(body, "");
+  checkJsonValue(body, "body");
   return body;
-}
-
-/**
- * NUL characters are refused everywhere: PostgreSQL cannot store them in text, and no MISP value
- * needs one. Names the field (`Attribute.0.value`).
- */
-function refuseNul(value: unknown, path: string): void {
-  if (typeof value === "string") {
-    if (value.includes("\u0000")) throw invalidInput(path || "body", "must not contain NUL characters");
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => refuseNul(item, path ? `${path}.${i}` : String(i)));
-  } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const field = path ? `${path}.${key}` : key;
-      if (key.includes("\u0000")) throw invalidInput(path || "body", "must not contain NUL characters in its keys");
-      refuseNul(item, field);
-    }
-  }
 }
 
 /** Whether a URL path or query carries a NUL character, raw or percent-encoded. */

@@ -4,6 +4,7 @@
  * non-empty text. Hash values are lower-cased; every value is trimmed.
  */
 import { invalidInput } from "../core/errors.js";
+import { isRepresentableTime } from "../core/unix-time.js";
 
 const HASH_LENGTHS: Record<string, number> = {
   md5: 32,
@@ -118,7 +119,7 @@ export function toMicroseconds(value: string | number | null | undefined, field:
   if (typeof value !== "number" && typeof value !== "string") throw invalidInput(field, "is not a date");
   if (typeof value === "number" || /^\d+(\.\d+)?$/.test(value)) {
     const seconds = Number(value);
-    if (!Number.isFinite(seconds)) throw invalidInput(field, "is not a date");
+    if (!isRepresentableTime(seconds)) throw invalidInput(field, "is not a date between the years 1 and 9999");
     return Math.round(seconds * 1_000_000);
   }
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6})\d*)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(value.trim());

@@ -5,9 +5,13 @@
  */
 import { z } from "zod";
 import { invalidInput } from "../core/errors.js";
+import { MAX_UNIX_TIME, MIN_UNIX_TIME } from "../core/unix-time.js";
 
 /** An integer, given as a number or a string of digits. */
 export const mispInt = z.preprocess((value) => (typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value), z.number().int().safe());
+
+/** Unix seconds, as mispInt, in the years 1 to 9999 (src/core/unix-time.ts). */
+export const unixTime = mispInt.pipe(z.number().min(MIN_UNIX_TIME, "must be a time after the year 1").max(MAX_UNIX_TIME, "must be a time before the year 10000"));
 
 /** A boolean as MISP clients send them. */
 export const mispBool = z.preprocess((value) => {
@@ -36,7 +40,7 @@ export const tagReference = z.preprocess(
 export const sightingInput = z.looseObject({
   uuid: uuidString.optional(),
   type: mispInt.pipe(z.number().int().min(0).max(2)).optional(),
-  date_sighting: mispInt.optional(),
+  date_sighting: unixTime.optional(),
   source: z.string().max(255).optional(),
   org_id: mispInt.optional(),
   Organisation: z.looseObject({ name: z.string().optional(), uuid: z.string().optional() }).optional(),
@@ -51,7 +55,7 @@ export const attributeInput = z.looseObject({
   comment: mispText().optional(),
   distribution: distribution.optional(),
   sharing_group_id: mispInt.optional(),
-  timestamp: mispInt.optional(),
+  timestamp: unixTime.optional(),
   first_seen: optionalDate,
   last_seen: optionalDate,
   object_relation: z.string().max(255).nullable().optional(),
@@ -82,7 +86,7 @@ export const objectInput = z.looseObject({
   comment: mispText().optional(),
   distribution: distribution.optional(),
   sharing_group_id: mispInt.optional(),
-  timestamp: mispInt.optional(),
+  timestamp: unixTime.optional(),
   first_seen: optionalDate,
   last_seen: optionalDate,
   deleted: mispBool.optional(),
@@ -102,8 +106,8 @@ export const eventInput = z.looseObject({
   distribution: distribution.optional(),
   sharing_group_id: mispInt.optional(),
   published: mispBool.optional(),
-  timestamp: mispInt.optional(),
-  publish_timestamp: mispInt.optional(),
+  timestamp: unixTime.optional(),
+  publish_timestamp: unixTime.optional(),
   disable_correlation: mispBool.optional(),
   extends_uuid: z.string().max(64).optional(),
   Tag: z.array(tagReference).optional(),
@@ -121,7 +125,8 @@ export type EventEdit = z.infer<typeof eventEdit>;
 
 /** Turns a zod failure into a typed error naming the first offending field ("Attribute.3.value"). */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, root = ""): T {
-  const result = schema.safeParse(value);
+  // reportInput: without it zod 4 leaves `input` out of every issue, and a wrong type would read "is required".
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = [root, ...issue.path.map(String)].filter((p) => p !== "").join(".");

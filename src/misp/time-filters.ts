@@ -3,6 +3,7 @@
  * date ("2026-01-31", "2026-01-31 12:00:00"), as restSearch's from/to/last/timestamp accept them.
  */
 import { invalidInput } from "../core/errors.js";
+import { checkUnixTime } from "../core/unix-time.js";
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
@@ -13,15 +14,21 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
- * A point in time: Unix seconds, a duration before `now`, or a date (read as UTC).
+ * A point in time: Unix seconds, a duration before `now`, or a date (read as UTC). Whatever the
+ * form, the time must fall in the years 1 to 9999 (src/core/unix-time.ts).
  *
  * @example timePoint("7d", 1_000_000, "last") === 395_200
  */
 export function timePoint(value: unknown, now: number, field: string): number {
+  return checkUnixTime(readTimePoint(value, now, field), field);
+}
+
+function readTimePoint(value: unknown, now: number, field: string): number {
   if (typeof value === "number" && Number.isFinite(value)) return Math.floor(value);
   if (typeof value !== "string" || value.trim() === "") throw invalidInput(field, "must be a Unix timestamp, a duration such as 7d, or a date");
   const text = value.trim();
-  if (/^-?\d+$/.test(text)) return Number(text);
+  // Digits beyond 2^53 would be rounded to another second; the range check refuses them.
+  if (/^-?\d+$/.test(text)) return Number.isSafeInteger(Number(text)) ? Number(text) : NaN;
   const duration = parseDuration(text);
   if (duration !== undefined) return now - duration;
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(Z|[+-]00:?00)?$/.exec(text);

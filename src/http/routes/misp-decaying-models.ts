@@ -14,11 +14,13 @@ import {
 } from "../../app/decaying-models.js";
 import { parseDecayRequest } from "../../app/decay-scores.js";
 import { simulate } from "../../app/simulate.js";
+import { parseBoundedJson } from "../../core/bounded-json.js";
 import { invalidInput } from "../../core/errors.js";
 import { isObject, unwrapBody } from "../../misp/parse.js";
+import { parsePaging } from "../../misp/paging.js";
 import { modelFields, presentModel, presentSimulation } from "../../misp/present-models.js";
 import { presentSaved } from "../../misp/present.js";
-import { requestPath } from "../errors.js";
+import { HttpError, requestPath } from "../errors.js";
 import { jsonBody, urlParameters } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
@@ -43,15 +45,17 @@ async function importedDrafts(c: Context): Promise<Record<string, unknown>[]> {
   const type = c.req.header("content-type") ?? "";
   let document: unknown;
   if (type.startsWith("multipart/form-data") || type.startsWith("application/x-www-form-urlencoded")) {
-    const form = await c.req.parseBody();
+    let form: Awaited<ReturnType<typeof c.req.parseBody>>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      // A body that does not parse as the form its content type announces (no boundary, cut short).
+      throw new HttpError(400, "The request body is not a valid form: send the model JSON as a form field or file, or as a JSON body.");
+    }
     const field = form["DecayingModel[submittedjson]"] ?? form["DecayingModel[json]"] ?? form.file ?? form.json ?? Object.values(form)[0];
     const text = typeof field === "string" ? field : field instanceof File ? await field.text() : undefined;
     if (text === undefined) throw invalidInput("DecayingModel[json]", "give the model JSON as text or as a file");
-    try {
-      document = JSON.parse(text);
-    } catch {
-      throw invalidInput("DecayingModel[json]", "is not valid JSON");
-    }
+    document = parseBoundedJson(text, "DecayingModel[json]");
   } else {
     document = await jsonBody(c);
   }
@@ -77,12 +81,8 @@ export function decayingModelRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const params = urlParameters(c);
         let views = await listModels(context, principal, listFilter(params));
-        if (params.limit !== undefined) {
-          const limit = Number(params.limit);
-          const page = Number(params.page ?? 1);
-          if (!Number.isInteger(limit) || limit < 1 || !Number.isInteger(page) || page < 1) throw invalidInput("limit", "limit and page must be whole numbers of at least 1");
-          views = views.slice((page - 1) * limit, page * limit);
-        }
+        const { limit, offset } = parsePaging(params);
+        if (limit !== undefined) views = views.slice(offset, offset + limit);
         return c.json(views.map(presentModel));
       },
     })

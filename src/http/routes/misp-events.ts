@@ -17,6 +17,7 @@ import { commaJoined, streamResponse } from "../stream.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
 import type { EventListFilter } from "../../store/store.js";
 import { datePoint, timePoint } from "../../misp/time-filters.js";
+import { parsePaging } from "../../misp/paging.js";
 
 async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, reference: string | number, params: Record<string, unknown> = {}) {
   const event = await findEvent(deps.context, principal, reference);
@@ -134,9 +135,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Visible events, newest first (filters: eventinfo, published, eventid, datefrom, dateuntil, timestamp; page, limit).",
       handler: async (c, principal) => {
         const params = await allParameters(c);
-        const limit = params.limit === undefined || params.limit === "" ? 50_000 : parseWith(mispInt, params.limit, "limit");
-        const page = params.page === undefined || params.page === "" ? 1 : parseWith(mispInt, params.page, "page");
-        if (limit < 1 || page < 1) throw new HttpError(400, "page and limit must be at least 1");
+        const { limit = 50_000, page } = parsePaging(params, { defaultLimit: 50_000 });
         const result = await listEvents(context, principal, eventListFilter(params, context.now()), { limit, page });
         c.header("X-Result-Count", String(result.total));
         return c.json(result.events.map((e) => presentEventIndexRow(e.event, e.tags, e.attributeCount, result.orgs)));

@@ -1,7 +1,7 @@
 /** Sightings: add (by id, uuid or value), restSearch, listSightings, delete. */
 import { addSightings, deleteSighting, listSightings, searchSightings, type SightingListing } from "../../app/sightings.js";
 import { invalidInput } from "../../core/errors.js";
-import { isObject, mispInt, parseWith } from "../../misp/parse.js";
+import { isObject, mispInt, parseWith, unixTime } from "../../misp/parse.js";
 import { attributeFields, presentOrgBrief, presentSaved, presentSighting } from "../../misp/present.js";
 import { listFilter, MAX_LIST_ITEMS } from "../../misp/rest-search.js";
 import { timePoint } from "../../misp/time-filters.js";
@@ -12,7 +12,7 @@ import type { HttpDeps } from "../server.js";
 import { flag, pathParam } from "./helpers.js";
 
 function sightingTimestamp(body: Record<string, unknown>): number | undefined {
-  if (body.timestamp !== undefined && body.timestamp !== null && body.timestamp !== "") return parseWith(mispInt, body.timestamp, "timestamp");
+  if (body.timestamp !== undefined && body.timestamp !== null && body.timestamp !== "") return parseWith(unixTime, body.timestamp, "timestamp");
   if (typeof body.date === "string" && body.date !== "") {
     const time = typeof body.time === "string" && body.time !== "" ? body.time : "00:00:00";
     if (!/^\d{4}-\d{2}-\d{2}$/.test(body.date) || !/^\d{2}:\d{2}(:\d{2})?$/.test(time)) throw invalidInput("date", "must be Y-m-d with a time H:i:s");
