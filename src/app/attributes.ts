@@ -50,7 +50,7 @@ export async function addAttributes(context: AppContext, principal: Principal, e
     const taken = await tx.attributes.existingUuids(prepared.map((p) => p.record.uuid));
     if (taken.size > 0) throw new HalflifeError("CONFLICT", `An attribute with uuid ${[...taken][0]} already exists.`, { field: "uuid" });
     const ids = await tx.attributes.insertMany(prepared.map((p) => ({ ...p.record, event_id: event.id, object_id: 0 })));
-    const tags = await tagsByName(tx, prepared.flatMap((p) => p.tags.map((t) => t.name)), principal.role.perm_site_admin || principal.role.perm_tag_editor);
+    const tags = await tagsByName(tx, prepared.flatMap((p) => p.tags.map((t) => t.name)), principal.role.perm_site_admin || principal.role.perm_tag_editor, principal);
     await tx.tags.attachManyToAttributes(
       prepared.flatMap((p, i) =>
         p.tags.flatMap((t) => (tags.has(t.name) ? [{ attribute_id: ids[i]!, event_id: event.id, tag_id: tags.get(t.name)!.id, local: t.local }] : [])),

@@ -85,28 +85,63 @@ function flag(value: unknown, field: string): boolean | undefined {
 
 /** add (and import): a new model of the principal's organisation; its attribute types become its mappings. */
 export async function addModel(context: AppContext, principal: Principal, draft: Record<string, unknown>): Promise<ModelView> {
+  return (await importModels(context, principal, [draft]))[0]!;
+}
+
+/** A draft checked in full, ready to be written. */
+export interface CheckedDraft {
+  valid: ReturnType<typeof validateModel>;
+  enabled: boolean;
+  allOrgs: boolean;
+}
+
+/** Checks a model draft in full without writing anything (the command line names the file at fault with it). */
+export function checkModelDraft(context: AppContext, draft: Record<string, unknown>): CheckedDraft {
+  return { valid: validateModel(draft, context.formulas), enabled: flag(draft.enabled, "enabled") ?? false, allOrgs: flag(draft.all_orgs, "all_orgs") ?? true };
+}
+
+/**
+ * add and import: every draft is checked before any is written, and all are written in one
+ * transaction, so a list with one bad model imports none (the error names its position).
+ */
+export async function importModels(context: AppContext, principal: Principal, drafts: readonly Record<string, unknown>[]): Promise<ModelView[]> {
   requireDecayingPermission(principal);
-  const valid = validateModel(draft, context.formulas);
-  const enabled = flag(draft.enabled, "enabled") ?? false;
-  const allOrgs = flag(draft.all_orgs, "all_orgs") ?? true;
-  return context.store.transaction(async (tx) => {
-    const model = await tx.models.create({
-      uuid: null,
-      name: valid.name,
-      description: valid.description,
-      formula: valid.formula,
-      parameters: valid.parameters,
-      attribute_types: valid.attribute_types,
-      org_id: principal.org.id,
-      enabled,
-      all_orgs: allOrgs,
-      ref: valid.ref,
-      version: "",
-      default: false,
-    });
-    if (valid.attribute_types.length) await tx.models.setMappings(model.id, valid.attribute_types);
-    return (await viewsOfModels(tx, principal, [model]))[0]!;
+  const checked = drafts.map((draft, i) => {
+    if (drafts.length === 1) return checkModelDraft(context, draft);
+    try {
+      return checkModelDraft(context, draft);
+    } catch (error) {
+      if (error instanceof HalflifeError) {
+        const field = `DecayingModel[${i}]${error.field ? `.${error.field}` : ""}`;
+        throw new HalflifeError(error.code, `${field}: ${error.message}`, { field, cause: error });
+      }
+      throw error;
+    }
   });
+  return context.store.transaction(async (tx) => {
+    const views: ModelView[] = [];
+    for (const draft of checked) views.push(await createModelIn(tx, principal, draft));
+    return views;
+  });
+}
+
+async function createModelIn(tx: StoreSession, principal: Principal, { valid, enabled, allOrgs }: CheckedDraft): Promise<ModelView> {
+  const model = await tx.models.create({
+    uuid: null,
+    name: valid.name,
+    description: valid.description,
+    formula: valid.formula,
+    parameters: valid.parameters,
+    attribute_types: valid.attribute_types,
+    org_id: principal.org.id,
+    enabled,
+    all_orgs: allOrgs,
+    ref: valid.ref,
+    version: "",
+    default: false,
+  });
+  if (valid.attribute_types.length) await tx.models.setMappings(model.id, valid.attribute_types);
+  return (await viewsOfModels(tx, principal, [model]))[0]!;
 }
 
 /**

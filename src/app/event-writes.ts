@@ -144,7 +144,7 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   });
 
   const tagNames = [...prepared.tags, ...allAttributes.flatMap((a) => a.tags)].map((t) => t.name);
-  const tags = await tagsByName(tx, tagNames, options.createTags);
+  const tags = await tagsByName(tx, tagNames, options.createTags, options.principal);
   for (const link of prepared.tags) {
     const tag = tags.get(link.name);
     if (tag) await tx.tags.attachToEvent(event.id, tag.id, link.local);
@@ -210,7 +210,7 @@ export async function mergeIntoEvent(
   tx: StoreSession,
   event: EventRecord,
   edit: { Tag?: EventInput["Tag"]; Attribute?: EventInput["Attribute"]; Object?: EventInput["Object"] },
-  options: { now: number; createTags: boolean },
+  options: { now: number; createTags: boolean; usableBy?: Principal },
 ): Promise<void> {
   const { now } = options;
   const seen = new Set<string>();
@@ -243,7 +243,7 @@ export async function mergeIntoEvent(
   const objectIds = await tx.objects.insertMany(newObjects.map((object) => objectRecord(object, event.id, now)));
   newObjects.forEach((object, i) => object.attributes.forEach((index) => (attributes[index]!.objectId = objectIds[i]!)));
 
-  const tags = await tagsByName(tx, [...(edit.Tag ?? []).map((t) => t.name), ...attributes.flatMap((a) => a.prepared.tags.map((t) => t.name))], options.createTags);
+  const tags = await tagsByName(tx, [...(edit.Tag ?? []).map((t) => t.name), ...attributes.flatMap((a) => a.prepared.tags.map((t) => t.name))], options.createTags, options.usableBy);
   for (const link of edit.Tag ?? []) {
     const tag = tags.get(link.name);
     if (tag) await tx.tags.attachToEvent(event.id, tag.id, link.local ?? false);

@@ -75,7 +75,7 @@ export async function editEvent(context: AppContext, principal: Principal, refer
     await tx.events.update(event.id, fields);
 
     // The tags, attributes and objects the request names; PyMISP's update_event sends them all.
-    await mergeIntoEvent(tx, event, edit, { now, createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor });
+    await mergeIntoEvent(tx, event, edit, { now, createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor, usableBy: principal });
     return (await tx.events.byId(event.id))!;
   });
 }

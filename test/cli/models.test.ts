@@ -55,4 +55,14 @@ describe("halflife models", () => {
     expect(result.stderr).toContain("parameters.lifetime must be greater than 0");
     expect((await runHalflife(["models", "list"], { env })).stdout).not.toContain("Bad");
   });
+
+  it("imports nothing from a list whose second model is invalid, naming it", async () => {
+    const { env } = store();
+    const good = { name: "Good one", parameters: { lifetime: 3, decay_speed: 1, threshold: 30, default_base_score: 80 } };
+    const bad = { name: "Bad one", parameters: { lifetime: 3, decay_speed: 1, threshold: "x" } };
+    const result = await runHalflife(["models", "import", "-"], { env, input: JSON.stringify([good, bad]) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/parameters\.threshold .*model 2 of 2; nothing was imported/);
+    expect((await runHalflife(["models", "list"], { env })).stdout).not.toContain("Good one");
+  });
 });

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { SingleBar } from "cli-progress";
-import { addModel, exportModel, listModels, setModelEnabled, updateDefaultModels, viewModel, type ModelListFilter } from "../../app/decaying-models.js";
+import { checkModelDraft, exportModel, importModels, listModels, setModelEnabled, updateDefaultModels, viewModel, type ModelListFilter } from "../../app/decaying-models.js";
 import { isHalflifeError } from "../../core/errors.js";
 import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -56,14 +56,18 @@ export function registerModels(program: Command, context: CliContext): void {
         }
       }
       const { context: app, admin } = await context.app();
-      for (const { source, draft } of drafts) {
+      // Every model is checked before any is written, and all land in one transaction.
+      for (const [i, { source, draft }] of drafts.entries()) {
         try {
-          const view = await addModel(app, admin, draft);
-          context.stdout.write(`Imported model ${view.model.id} "${view.model.name}" from ${source} (${view.types.length} types${view.model.enabled ? ", enabled" : ""})\n`);
+          checkModelDraft(app, draft);
         } catch (error) {
-          if (isHalflifeError(error)) throw new UsageError(`${source}: ${error.message}`);
+          if (isHalflifeError(error)) throw new UsageError(`${source}: ${error.message}${drafts.length > 1 ? ` (model ${i + 1} of ${drafts.length}; nothing was imported)` : ""}`);
           throw error;
         }
+      }
+      const views = await importModels(app, admin, drafts.map((d) => d.draft));
+      for (const [i, view] of views.entries()) {
+        context.stdout.write(`Imported model ${view.model.id} "${view.model.name}" from ${drafts[i]!.source} (${view.types.length} types${view.model.enabled ? ", enabled" : ""})\n`);
       }
     });
 

@@ -6,6 +6,7 @@ import {
   editModel,
   exportModel,
   linkTypes,
+  importModels,
   listModels,
   setModelEnabled,
   updateDefaultModels,
@@ -166,9 +167,7 @@ export function decayingModelRoutes(table: RouteTable, deps: HttpDeps): void {
       group: "decaying models",
       summary: "Import models in MISP's format: a JSON body (one model or a list), or a form with DecayingModel[json] text or a file.",
       handler: async (c, principal) => {
-        const drafts = await importedDrafts(c);
-        const views = [];
-        for (const draft of drafts) views.push(await addModel(context, principal, draft));
+        const views = await importModels(context, principal, await importedDrafts(c));
         return c.json({ action: "import", saved: true, success: true, name: `Imported ${views.length} model(s)`, message: `Imported ${views.length} model(s)`, data: views.map(presentModel) });
       },
     })

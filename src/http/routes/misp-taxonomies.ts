@@ -1,8 +1,7 @@
 /** Taxonomies (index, view, enable, disable, update) and tags (index, view, add, edit, attach). */
 import { changeTag } from "../../app/attributes.js";
 import { findTaxonomy, setTaxonomyEnabled, updateBuiltinTaxonomies } from "../../app/taxonomies.js";
-import { checkTagName, colourFor, editTag } from "../../app/tags.js";
-import { requirePermission } from "../../app/permissions.js";
+import { addTag, canUseTag, editTag, type TagEdit } from "../../app/tags.js";
 import { HalflifeError, invalidInput } from "../../core/errors.js";
 import { taxonomyTags } from "../../core/taxonomy.js";
 import { mispBool, mispInt, parseWith } from "../../misp/parse.js";
@@ -20,7 +19,22 @@ const tagEdit = z.looseObject({
   hide_tag: mispBool.optional(),
   local_only: mispBool.optional(),
   numerical_value: z.union([z.null(), z.literal(""), z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, "must be a number")]).optional(),
+  org_id: mispInt.optional(),
+  user_id: mispInt.optional(),
 });
+
+/** The fields a tags/add or tags/edit body names; an empty numerical value means none on edit, the taxonomy's on add. */
+function tagFields(body: z.infer<typeof tagEdit>, emptyValue: null | undefined): TagEdit {
+  const numerical = body.numerical_value;
+  const fields: TagEdit = {};
+  for (const key of ["name", "colour", "exportable", "hide_tag", "local_only", "org_id", "user_id"] as const) {
+    if (body[key] !== undefined) (fields as Record<string, unknown>)[key] = body[key];
+  }
+  if (numerical === "") {
+    if (emptyValue !== undefined) fields.numerical_value = emptyValue;
+  } else if (numerical !== undefined) fields.numerical_value = numerical === null ? null : Number(numerical);
+  return fields;
+}
 
 export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
   const { context } = deps;
@@ -95,10 +109,11 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       path: "/tags/index",
       group: "tags",
       summary: "Tags, optionally those whose name matches searchall (% wildcards).",
-      handler: async (c) => {
+      handler: async (c, principal) => {
         const params = await allParameters(c);
         const search = typeof params.searchall === "string" && params.searchall !== "" ? params.searchall : typeof params.search === "string" ? params.search : undefined;
-        const tags = await context.store.tags.list(search === undefined ? {} : { search: search.includes("%") ? search : `%${search}%` });
+        // Tags restricted to another organisation or user are theirs alone, as in MISP.
+        const tags = (await context.store.tags.list(search === undefined ? {} : { search: search.includes("%") ? search : `%${search}%` })).filter((tag) => canUseTag(principal, tag));
         const usage = await context.store.tags.usageCounts(tags.map((t) => t.id));
         return c.json({
           Tag: tags.map((tag) => presentTag(tag, { count: usage.get(tag.id)!.events, attribute_count: usage.get(tag.id)!.attributes })),
@@ -110,10 +125,10 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       path: "/tags/view/:id",
       group: "tags",
       summary: "One tag, by id or name.",
-      handler: async (c) => {
+      handler: async (c, principal) => {
         const reference = pathParam(c, "id");
         const tag = /^\d+$/.test(reference) ? await context.store.tags.byId(Number(reference)) : await context.store.tags.byName(reference);
-        if (!tag) throw new HalflifeError("NOT_FOUND", "Invalid tag");
+        if (!tag || !canUseTag(principal, tag)) throw new HalflifeError("NOT_FOUND", "Invalid tag");
         return c.json(presentTag(tag));
       },
     })
@@ -121,31 +136,12 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       methods: ["POST"],
       path: "/tags/add",
       group: "tags",
-      summary: "Create a tag (perm_tag_editor); its numerical value comes from a stored taxonomy unless given.",
+      summary: "Create a tag (perm_tag_editor); its numerical value comes from a stored taxonomy unless given. org_id or user_id restrict who may attach it.",
       body: tagEdit,
       handler: async (c, principal) => {
-        requirePermission(principal, "perm_tag_editor", "You do not have permission to create tags.");
         const body = parseWith(tagEdit, await modelBody(c, "Tag"));
-        const name = checkTagName(body.name);
-        const tag = await context.store.transaction(async (tx) => {
-          if (await tx.tags.byName(name)) throw new HalflifeError("CONFLICT", `A tag named ${name} already exists.`, { field: "name" });
-          const value = (await tx.taxonomies.valuesForTags([name])).get(name) ?? null;
-          return tx.tags.create({
-            name,
-            colour: body.colour ?? colourFor(name),
-            exportable: body.exportable ?? true,
-            hide_tag: body.hide_tag ?? false,
-            numerical_value: value,
-            is_galaxy: false,
-            is_custom_galaxy: false,
-            local_only: body.local_only ?? false,
-            org_id: 0,
-            user_id: 0,
-          });
-        });
-        const numerical = body.numerical_value;
-        const final = numerical === undefined || numerical === "" ? tag : await editTag(context, principal, tag.id, { numerical_value: numerical === null ? null : Number(numerical) });
-        return c.json({ Tag: presentTag(final) });
+        const tag = await addTag(context, principal, tagFields(body, undefined));
+        return c.json({ Tag: presentTag(tag) });
       },
     })
     .add({
@@ -157,15 +153,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const body = parseWith(tagEdit, await modelBody(c, "Tag"));
         const id = parseWith(mispInt, pathParam(c, "id"), "id");
-        const numerical = body.numerical_value;
-        const tag = await editTag(context, principal, id, {
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(body.colour !== undefined ? { colour: body.colour } : {}),
-          ...(body.exportable !== undefined ? { exportable: body.exportable } : {}),
-          ...(body.hide_tag !== undefined ? { hide_tag: body.hide_tag } : {}),
-          ...(body.local_only !== undefined ? { local_only: body.local_only } : {}),
-          ...(numerical !== undefined ? { numerical_value: numerical === null || numerical === "" ? null : Number(numerical) } : {}),
-        });
+        const tag = await editTag(context, principal, id, tagFields(body, null));
         return c.json({ Tag: presentTag(tag) });
       },
     });
