@@ -15,7 +15,9 @@ import { formulas } from "../../src/core/formulas/registry.js";
 import { createMetrics } from "../../src/http/metrics.js";
 import type { RouteTable } from "../../src/http/route-table.js";
 import { createHttpApp } from "../../src/http/server.js";
+import { cookieSessions, sessionRoutes } from "../../src/http/session.js";
 import { createTestDatabase } from "./databases.js";
+import { postgresSignature, sqliteSignature, type SignatureReader, type TableSignature } from "./table-signature.js";
 import { ADMIN_KEY, type Dialect } from "./server.js";
 
 export { ADMIN_KEY };
@@ -50,6 +52,8 @@ export interface InProcessApp {
   addUser(options?: { org?: string; role?: string; email?: string }): Promise<{ key: string; principal: Principal }>;
   /** Row counts of every table that requests write to, to show that a refusal wrote nothing. */
   counts(): Promise<Record<string, number>>;
+  /** Row count and checksum of every table, read over a connection of its own (see table-signature.ts). */
+  signature(): Promise<TableSignature>;
   /** Errors the app logged as unexpected (each became a 500). */
   unexpectedErrors: unknown[];
   close(): Promise<void>;
@@ -70,12 +74,18 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   let now = options.now ?? NOW;
   let database: { url: string; drop(): Promise<void> } | undefined;
   let env: Record<string, string>;
+  let signatures: () => SignatureReader;
   if ((options.dialect ?? "sqlite") === "postgres") {
     database = await createTestDatabase();
     env = { DATABASE_URL: database.url };
+    const url = database.url;
+    signatures = () => postgresSignature(url);
   } else {
-    env = { HALFLIFE_DB: options.sqliteFile ?? path.join(mkdtempSync(path.join(tmpdir(), "halflife-api-")), "halflife.db") };
+    const file = options.sqliteFile ?? path.join(mkdtempSync(path.join(tmpdir(), "halflife-api-")), "halflife.db");
+    env = { HALFLIFE_DB: file };
+    signatures = () => sqliteSignature(file);
   }
+  let reader: SignatureReader | undefined;
   const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent" } });
   const opened: App = await openApp(config, formulas, () => now);
   const started = await bootstrap(opened.context, { adminKey: ADMIN_KEY });
@@ -88,6 +98,9 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     log: { error: (details) => errors.push(details), info: () => {} },
     metrics: createMetrics(),
     version: "test",
+    // The web UI's login routes too, as `halflife serve` registers them, so every route is reachable.
+    sessions: cookieSessions(opened.context),
+    extraRoutes: (routes) => sessionRoutes(routes, opened.context, { ttlSeconds: 3600 }),
   });
 
   const call: InProcessApp["call"] = async (method, route, body, callOptions = {}) => {
@@ -133,7 +146,9 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
       return out;
     },
     unexpectedErrors: errors,
+    signature: () => (reader ??= signatures()).read(),
     async close() {
+      await reader?.close();
       await opened.close();
       await database?.drop();
     },
