@@ -78,6 +78,7 @@ Examples:
         const { app: http } = createHttpApp({
           context,
           bodyLimit: config.HALFLIFE_BODY_LIMIT,
+          csvSafe: config.HALFLIFE_CSV_SAFE,
           log,
           metrics,
           version: VERSION,

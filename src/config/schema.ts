@@ -73,6 +73,8 @@ export const configSchema = z
     HALFLIFE_ORG_NAME: z.string().min(1).max(255).default("Halflife"),
     /** Largest request body accepted, in bytes. */
     HALFLIFE_BODY_LIMIT: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+    /** CSV exports neutralise cells a spreadsheet would run as formulas (a request's safeCsv wins). */
+    HALFLIFE_CSV_SAFE: flag.default(true),
     /** Cron expression for the scheduled false-positive sweep; unset means no scheduled sweep. */
     HALFLIFE_SWEEP_CRON: cronExpression.optional(),
     /** Time zone of HALFLIFE_SWEEP_CRON; the machine's own when unset. */

@@ -18,6 +18,8 @@ export interface HttpDeps {
   context: AppContext;
   /** Largest request body, in bytes. */
   bodyLimit: number;
+  /** CSV exports neutralise spreadsheet formulas unless a request says safeCsv: 0 (default true). */
+  csvSafe?: boolean;
   log: ErrorLogger & { info(details: Record<string, unknown>, message: string): void };
   metrics: Metrics;
   version: string;
@@ -40,6 +42,11 @@ export function createHttpApp(deps: HttpDeps): { app: Hono; table: RouteTable } 
     return file ?? errorResponse(c, new HttpError(404, "Not Found"));
   });
 
+  app.use("*", async (c, next) => {
+    await next();
+    // No answer is to be sniffed into another type: a JSON error or a CSV export must never run as HTML.
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+  });
   app.use("*", async (c, next) => {
     const started = performance.now();
     await next();

@@ -3,6 +3,12 @@
  * `decay_score_score`, the mean of the models' scores, and `decay_score_decayed`, true when ANY
  * model says decayed (unlike excludeDecayed, which needs all of them). Unscored attributes get 0
  * and false.
+ *
+ * In safe mode (the default; `safeCsv: 0` or HALFLIFE_CSV_SAFE=false turn it off) a cell that a
+ * spreadsheet would run as a formula is neutralised as OWASP recommends: when it starts with
+ * = + - @, a tab or a carriage return it gets a leading single quote, so `=HYPERLINK(…)` from
+ * another organisation's event shows as text instead of running. A cell that is a plain number
+ * (`-1`, `+15551234567`) is left alone: spreadsheets read it as a number, not a formula.
  */
 import type { AttributeView } from "../core/domain.js";
 
@@ -27,6 +33,26 @@ const DECAY_COLUMNS = ["decay_score_score", "decay_score_decayed"];
 function quote(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A cell as a spreadsheet will show it, not run it.
+ *
+ * @example neutraliseFormula('=HYPERLINK("http://x")') === `'=HYPERLINK("http://x")`
+ * @example neutraliseFormula("-12.5") === "-12.5"
+ */
+export function neutraliseFormula(value: string): string {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
+export interface CsvOptions {
+  /** Neutralise cells that a spreadsheet would run as formulas. */
+  safe: boolean;
+}
+
+const cell = (value: string, options: CsvOptions) => quote(options.safe ? neutraliseFormula(value) : value);
 
 function column(view: AttributeView, name: string): string {
   const a = view.attribute;
@@ -69,10 +95,10 @@ export function csvColumns(requested: readonly string[] | undefined, withDecay: 
   return withDecay ? [...base, ...DECAY_COLUMNS.filter((c) => !base.includes(c))] : base;
 }
 
-export function csvHeader(columns: readonly string[]): string {
-  return `${columns.join(",")}\n`;
+export function csvHeader(columns: readonly string[], options: CsvOptions): string {
+  return `${columns.map((name) => cell(name, options)).join(",")}\n`;
 }
 
-export function csvRows(views: readonly AttributeView[], columns: readonly string[]): string {
-  return views.map((view) => `${columns.map((name) => quote(column(view, name))).join(",")}\n`).join("");
+export function csvRows(views: readonly AttributeView[], columns: readonly string[], options: CsvOptions): string {
+  return views.map((view) => `${columns.map((name) => cell(column(view, name), options)).join(",")}\n`).join("");
 }

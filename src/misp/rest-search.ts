@@ -26,7 +26,7 @@ export const IMPLEMENTED_PARAMETERS = new Set<string>([
   "threat_level_id", "includeEventTags", "limit", "page", "requested_attributes", "headerless", "object_relation",
   "includeSightings", "includeDecayScore", "decayingModel", "excludeDecayed", "modelOverrides", "includeFullModel",
   "score", "attribute_timestamp", "first_seen", "last_seen", "eventinfo", "includeAllTags", "includeAttributeUuid",
-  "includeScoresOnEvent",
+  "includeScoresOnEvent", "safeCsv",
 ]);
 
 /**
@@ -36,7 +36,8 @@ export const IMPLEMENTED_PARAMETERS = new Set<string>([
  */
 const NOOP_WHEN_FALSY = new Set(["withAttachments", "metadata", "enforceWarninglist", "sgReferenceOnly", "includeContext", "includeCorrelations", "includeProposals", "includeWarninglistHits", "includeGalaxy", "flatten"]);
 
-const KNOWN = new Set<string>([...KNOWN_PARAMETERS, "includeScoresOnEvent"]);
+/** Halflife's own: safeCsv (neutralise spreadsheet formulas in csv; default HALFLIFE_CSV_SAFE). */
+const KNOWN = new Set<string>([...KNOWN_PARAMETERS, "includeScoresOnEvent", "safeCsv"]);
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -64,6 +64,8 @@ export interface InProcessOptions {
   now?: number;
   sightingsPolicy?: 0 | 1 | 2 | 3;
   bodyLimit?: number;
+  /** HALFLIFE_CSV_SAFE (default true). */
+  csvSafe?: boolean;
   /** An existing SQLite file (one the command line wrote, say) instead of a new one. */
   sqliteFile?: string;
 }
@@ -95,6 +97,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   const { app, table } = createHttpApp({
     context: opened.context,
     bodyLimit: options.bodyLimit ?? 5 * 1024 * 1024,
+    ...(options.csvSafe === undefined ? {} : { csvSafe: options.csvSafe }),
     log: { error: (details) => errors.push(details), info: () => {} },
     metrics: createMetrics(),
     version: "test",

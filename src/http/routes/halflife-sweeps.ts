@@ -11,7 +11,7 @@ import { mailSweepReport, sweepMailOptions } from "../../app/sweep-mail.js";
 import { listSweepRuns, showSweepRun } from "../../app/sweep-runs.js";
 import { DEFAULT_SWEEP_SETTINGS } from "../../app/sweep-settings.js";
 import { undoSweep } from "../../app/undo-sweep.js";
-import { invalidInput } from "../../core/errors.js";
+import { HalflifeError, invalidInput } from "../../core/errors.js";
 import { parseSightingCutoff, validateSweepRule } from "../../core/sweep-rule.js";
 import { isObject } from "../../misp/parse.js";
 import { jsonBody, urlParameters } from "../request.js";
@@ -27,8 +27,8 @@ const startBody = z.strictObject({
   types: z.array(z.string().min(1)).optional().describe("only these attribute types"),
   dryRun: z.boolean().optional().describe("decide and report, change nothing"),
   wait: z.boolean().optional().describe("wait for a running sweep instead of answering 409"),
-  mail: z.boolean().optional().describe("mail the report with the configured SMTP settings (HALFLIFE_SMTP_URL, HALFLIFE_SWEEP_MAIL_TO)"),
-  mailAlways: z.boolean().optional().describe("mail even an all-clear report"),
+  mail: z.boolean().optional().describe("mail the report with the configured SMTP settings (HALFLIFE_SMTP_URL, HALFLIFE_SWEEP_MAIL_TO); site admins only"),
+  mailAlways: z.boolean().optional().describe("mail even an all-clear report; site admins only"),
 });
 
 const RUN_SHAPE =
@@ -65,6 +65,11 @@ export function sweepRoutes(table: RouteTable, deps: HttpDeps): void {
       threshold: body.threshold ?? settings.rule.threshold,
       cutoff: body.minimalDateSighting === undefined ? settings.rule.cutoff : parseSightingCutoff(body.minimalDateSighting),
     });
+    // The report goes to the instance's recipients: only a site admin may send them mail, or any
+    // organisation admin could mail them at will with dry runs.
+    if ((body.mail || body.mailAlways) && !principal.role.perm_site_admin) {
+      throw new HalflifeError("FORBIDDEN", "Only site admins may have the server mail sweep reports.", { field: "mail" });
+    }
     const mail = body.mail || body.mailAlways ? sweepMailOptions(settings) : undefined;
     const report = await runSweep(context, principal, {
       rule,

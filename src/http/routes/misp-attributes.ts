@@ -6,7 +6,7 @@ import { searchWithScores } from "../../app/search-scored.js";
 import type { AppContext } from "../../app/context.js";
 import type { Principal } from "../../core/domain.js";
 import { csvColumns, csvHeader, csvRows } from "../../misp/csv.js";
-import { attributeEdit, attributeInput, isObject, parseWith } from "../../misp/parse.js";
+import { attributeEdit, attributeInput, isObject, mispBool, parseWith } from "../../misp/parse.js";
 import { presentAttribute, presentSaved } from "../../misp/present.js";
 import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
@@ -88,6 +88,8 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
         const { params, ignored } = checkParameters(isObject(raw) ? raw : raw === null || raw === undefined ? {} : raw);
         const search = await parseAttributeSearch(context, params);
+        // safeCsv in the request wins over the instance's setting (HALFLIFE_CSV_SAFE).
+        const csvOptions = { safe: params.safeCsv === undefined || params.safeCsv === "" || params.safeCsv === null ? (deps.csvSafe ?? true) : parseWith(mispBool, params.safeCsv, "safeCsv") };
         const result = await searchWithScores(context, principal, search, params);
         const headers: Record<string, string> = { "X-Result-Count": String(result.total), "X-Response-Format": search.options.returnFormat };
         if (ignored.length) headers["X-Halflife-Ignored-Parameters"] = ignored.join(",");
@@ -108,9 +110,10 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
         if (search.options.returnFormat === "csv") {
           const columns = csvColumns(search.options.requestedAttributes, result.scored);
           async function* csv(): AsyncIterable<string> {
-            for await (const views of result.pages) yield csvRows(views, columns);
+            for await (const views of result.pages) yield csvRows(views, columns, csvOptions);
           }
-          return streamResponse(c, { head: search.options.headerless ? "" : csvHeader(columns), chunks: csv(), tail: "", contentType: "text/csv; charset=utf-8", headers });
+          const head = search.options.headerless ? "" : csvHeader(columns, csvOptions);
+          return streamResponse(c, { head, chunks: csv(), tail: "", contentType: "text/csv; charset=utf-8", headers });
         }
         async function* text(): AsyncIterable<string> {
           for await (const views of result.pages) yield views.map((v) => `${v.attribute.value}\n`).join("");
