@@ -79,6 +79,7 @@ Examples:
           context,
           bodyLimit: config.HALFLIFE_BODY_LIMIT,
           csvSafe: config.HALFLIFE_CSV_SAFE,
+          authThrottle: { maxFailures: config.HALFLIFE_AUTH_FAILURE_LIMIT, windowSeconds: config.HALFLIFE_AUTH_FAILURE_WINDOW, trustProxy: config.HALFLIFE_TRUST_PROXY },
           log,
           metrics,
           version: VERSION,

@@ -73,6 +73,12 @@ export const configSchema = z
     HALFLIFE_ORG_NAME: z.string().min(1).max(255).default("Halflife"),
     /** Largest request body accepted, in bytes. */
     HALFLIFE_BODY_LIMIT: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+    /** Failed authentications one client address may make per window before it gets 429; 0 turns throttling off. */
+    HALFLIFE_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(10),
+    /** The window of HALFLIFE_AUTH_FAILURE_LIMIT, in seconds. */
+    HALFLIFE_AUTH_FAILURE_WINDOW: z.coerce.number().int().min(1).max(86_400).default(60),
+    /** Behind a reverse proxy: take the client's address from the last X-Forwarded-For entry. */
+    HALFLIFE_TRUST_PROXY: flag.default(false),
     /** CSV exports neutralise cells a spreadsheet would run as formulas (a request's safeCsv wins). */
     HALFLIFE_CSV_SAFE: flag.default(true),
     /** Cron expression for the scheduled false-positive sweep; unset means no scheduled sweep. */

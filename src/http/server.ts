@@ -7,10 +7,13 @@ import { serve, type ServerType } from "@hono/node-server";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppContext } from "../app/context.js";
-import { errorResponse, HttpError, type ErrorLogger } from "./errors.js";
+import { isHalflifeError } from "../core/errors.js";
+import { AuthThrottle, clientAddress, presentsCredentials, type AuthFailureLogger, type AuthThrottleOptions } from "./auth-throttle.js";
+import { errorResponse, HttpError, requestPath, type ErrorLogger } from "./errors.js";
 import { principalOf, type SessionResolver } from "./auth.js";
 import type { Metrics } from "./metrics.js";
 import { routingPath, urlHasNul } from "./request.js";
+import { SESSION_COOKIE } from "./session.js";
 import { RouteTable } from "./route-table.js";
 import { mispRoutes } from "./routes/index.js";
 
@@ -20,7 +23,9 @@ export interface HttpDeps {
   bodyLimit: number;
   /** CSV exports neutralise spreadsheet formulas unless a request says safeCsv: 0 (default true). */
   csvSafe?: boolean;
-  log: ErrorLogger & { info(details: Record<string, unknown>, message: string): void };
+  /** Throttling of failed authentication per address; off when unset (failures are logged all the same). */
+  authThrottle?: AuthThrottleOptions;
+  log: ErrorLogger & AuthFailureLogger & { info(details: Record<string, unknown>, message: string): void };
   metrics: Metrics;
   version: string;
   sessions?: SessionResolver;
@@ -36,7 +41,17 @@ export function createHttpApp(deps: HttpDeps): { app: Hono; table: RouteTable } 
   deps.extraRoutes?.(table);
 
   const app = new Hono({ getPath: (request) => routingPath(new URL(request.url).pathname) });
-  app.onError((error, c) => errorResponse(c, error, deps.log));
+  const throttleOptions = deps.authThrottle ?? { maxFailures: 0, windowSeconds: 60, trustProxy: false };
+  const throttle = new AuthThrottle(throttleOptions, () => deps.context.now());
+  app.onError((error, c) => {
+    // Every failed authentication passes here: a bad key, an ended session, a failed UI login.
+    if (isHalflifeError(error, "UNAUTHENTICATED") && presentsCredentials(c, SESSION_COOKIE)) {
+      const address = clientAddress(c, throttleOptions.trustProxy);
+      const failures = throttle.fail(address);
+      deps.log.warn?.({ address, method: c.req.method, url: requestPath(c), reason: error.message, failures }, "authentication failed");
+    }
+    return errorResponse(c, error, deps.log);
+  });
   app.notFound(async (c) => {
     const file = await deps.staticFiles?.(c);
     return file ?? errorResponse(c, new HttpError(404, "Not Found"));
@@ -56,6 +71,14 @@ export function createHttpApp(deps: HttpDeps): { app: Hono; table: RouteTable } 
   app.use("*", async (c, next) => {
     if (urlHasNul(c.req.url)) return errorResponse(c, new HttpError(400, "The request URL must not contain NUL characters."));
     await next();
+  });
+  app.use("*", async (c, next) => {
+    if (!throttle.enabled || !presentsCredentials(c, SESSION_COOKIE)) return next();
+    const wait = throttle.retryAfter(clientAddress(c, throttleOptions.trustProxy));
+    if (wait === 0) return next();
+    const answer = errorResponse(c, new HttpError(429, `Too many failed authentication attempts from this address; try again in ${wait} seconds.`));
+    answer.headers.set("Retry-After", String(wait));
+    return answer;
   });
   app.use(
     "*",
