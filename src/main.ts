@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
-import type { FormulaRegistry } from "./core/formulas/registry.js";
+import { formulas as builtinFormulas, type FormulaRegistry } from "./core/formulas/registry.js";
 import { runCli } from "./cli/program.js";
 import type { CliContext } from "./cli/context.js";
 import { loadFormulaRegistry } from "./plugins/load-formulas.js";
@@ -28,10 +28,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
 
   let opened: App | undefined;
   let cliApp: Promise<CliApp> | undefined;
-  const app = () =>
+  const app = (options: { plugins?: boolean } = {}) =>
     (cliApp ??= (async () => {
       const config = getConfig();
-      opened = await openApp(config, await context.formulas(), context.now);
+      opened = await openApp(config, options.plugins === false ? builtinFormulas : await context.formulas(), context.now);
       const started = await bootstrap(opened.context, { ...(config.HALFLIFE_ADMIN_KEY ? { adminKey: config.HALFLIFE_ADMIN_KEY } : {}) });
       await opened.refreshHostOrg();
       const admin = await opened.context.store.keys.principalForUser(started.admin.id);

@@ -7,9 +7,9 @@
  * query for the visible true-positive sightings (or all sightings, for formulas that need them).
  */
 import { HalflifeError, invalidInput } from "../core/errors.js";
-import type { AttributeView, DecayScoreEntry, DecayingModelRecord, Principal, SightingRecord, TagLinkRecord } from "../core/domain.js";
+import type { AttributeView, DecayScoreItem, DecayingModelRecord, Principal, SightingRecord, TagLinkRecord } from "../core/domain.js";
 import type { Formula } from "../core/formulas/formula.js";
-import { scoreAttribute } from "../core/score.js";
+import { scoreWithModel } from "../core/score.js";
 import type { AttributeInput, ModelInput } from "../core/types.js";
 import type { Viewer } from "../store/store.js";
 import type { AppContext } from "./context.js";
@@ -117,7 +117,7 @@ export async function planScoring(context: AppContext, principal: Principal, req
     return {
       view,
       input: { formula: view.model.formula, parameters },
-      formula: context.formulas.get(view.model.formula),
+      formula: context.formulas.resolve(view.model.formula),
       types: new Set(view.types),
       stub: presentModelStub(view, parameters, request.fullModel),
     };
@@ -173,16 +173,12 @@ export async function scoreViews(
       AttributeTag: toTagLinks(view.tags),
       Sighting: (sightings.get(a.id) ?? []).map((s) => ({ type: s.type, date_sighting: s.date_sighting })),
     };
-    const entries: DecayScoreEntry[] = [];
+    const entries: DecayScoreItem[] = [];
     for (const model of modelsFor(plan, a.type)) {
       const row = stored.get(`${a.id}/${model.view.model.id}`);
-      if (row) {
-        const score = model.formula.computeScore(model.input, input, row.base_score, now - row.ref_time, { now });
-        entries.push({ score, base_score: row.base_score, decayed: model.formula.isDecayed(model.input, input, score), DecayingModel: model.stub });
-        continue;
-      }
-      const result = scoreAttribute(model.input, input, { now, formulas: context.formulas, lastSighting: lastTp.get(a.id) ?? null });
-      entries.push({ score: result.score, base_score: result.base_score, decayed: result.decayed, DecayingModel: model.stub });
+      // Contained per model: a formula that fails gives this model an error entry, and the rest stands.
+      const from = row ? { baseScore: row.base_score, referenceTime: row.ref_time } : { lastSighting: lastTp.get(a.id) ?? null };
+      entries.push({ ...scoreWithModel(model.input, model.formula, input, { now, ...from }), DecayingModel: model.stub });
     }
     view.decayScore = entries;
   }

@@ -18,6 +18,8 @@ export interface NamedModel extends ModelInput {
 export interface TypeSummary {
   fresh: number;
   decayed: number;
+  /** Attributes the model's formula failed for (each has an error entry instead of a score). */
+  failed?: number;
 }
 
 export interface ScoreDocumentResult {
@@ -38,7 +40,7 @@ export function scoreDocument(
   for (const site of attributesOf(document)) {
     const { attribute } = site;
     if (attribute.timestamp === undefined) throw invalidInput(`${site.path}.timestamp`, "is required to score an attribute");
-    let result;
+    let result: ReturnType<typeof scoreAttribute>;
     try {
       result = scoreAttribute(
         model,
@@ -54,7 +56,11 @@ export function scoreDocument(
     } catch (error) {
       // Point at the attribute whose data could not be read.
       if (isHalflifeError(error, "INVALID_INPUT")) throw invalidInput(`${site.path}.${error.field ?? "?"}`, error.message.replace(/^\S+ /, ""));
-      throw error;
+      // A formula that fails for this attribute gives it an error entry; the rest are still scored.
+      attribute.decay_score = [{ error: `formula ${model.formula ?? "Polynomial"} failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200)}`, DecayingModel: stub }];
+      const type = typeof attribute.type === "string" ? attribute.type : "(no type)";
+      summary.set(type, { ...(summary.get(type) ?? { fresh: 0, decayed: 0 }), failed: (summary.get(type)?.failed ?? 0) + 1 });
+      continue;
     }
     attribute.decay_score = [{ score: result.score, base_score: result.base_score, decayed: result.decayed, DecayingModel: stub }];
     const type = typeof attribute.type === "string" ? attribute.type : "(no type)";

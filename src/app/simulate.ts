@@ -3,6 +3,7 @@
  * overrides), built on the core's replay (core/simulation.ts), never on a copy of the formula.
  */
 import type { Principal } from "../core/domain.js";
+import { HalflifeError } from "../core/errors.js";
 import { scoreOverTime, type Simulation } from "../core/simulation.js";
 import type { AttributeInput } from "../core/types.js";
 import { viewerOf, type AppContext } from "./context.js";
@@ -40,6 +41,13 @@ export async function simulate(
     Sighting: (sightings.get(attribute.id) ?? []).map((s) => ({ type: s.type, date_sighting: s.date_sighting, org_id: s.org_id, id: s.id })),
   };
   const parameters = { ...model.parameters, ...overrides };
-  const simulation = scoreOverTime({ formula: model.formula, parameters }, input, { now: context.now(), formulas: context.formulas });
+  let simulation: Simulation;
+  try {
+    simulation = scoreOverTime({ formula: model.formula, parameters }, input, { now: context.now(), formulas: context.formulas });
+  } catch (error) {
+    // A plug-in formula that fails for these parameters refuses this simulation only.
+    if (error instanceof HalflifeError) throw error;
+    throw new HalflifeError("INVALID_MODEL", `formula ${model.formula} failed: ${error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200)}`, { field: "formula" });
+  }
   return { model: (await viewsOfModels(context.store, principal, [model]))[0]!, parameters, simulation };
 }

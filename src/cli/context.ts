@@ -23,8 +23,13 @@ export interface CliContext {
   now(): number;
   /** The formula registry, with plug-ins from HALFLIFE_FORMULA_DIR (loads config on first use). */
   formulas(): Promise<FormulaRegistry>;
-  /** Opens the store (running migrations and first-start set-up); closed when the command ends. */
-  app(): Promise<CliApp>;
+  /**
+   * Opens the store (running migrations and first-start set-up); closed when the command ends.
+   * Formula plug-ins load with it, for the commands that score or write what scores depend on;
+   * `{ plugins: false }` opens it with the built-in formulas only (administration, run listings,
+   * a remote sweep), so that no plug-in code runs for them.
+   */
+  app(options?: { plugins?: boolean }): Promise<CliApp>;
   /** Whether stderr is a terminal (progress bars show only there). */
   interactive: boolean;
 }

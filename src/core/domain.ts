@@ -185,6 +185,20 @@ export interface DecayScoreEntry {
   DecayingModel: Record<string, unknown>;
 }
 
+/**
+ * The entry of a model whose formula failed for this attribute (a plug-in that threw or answered
+ * something that is not a score): the model and why, with no score. It never counts as decayed.
+ */
+export interface DecayScoreFailure {
+  error: string;
+  DecayingModel: Record<string, unknown>;
+  score?: undefined;
+  base_score?: undefined;
+  decayed?: undefined;
+}
+
+export type DecayScoreItem = DecayScoreEntry | DecayScoreFailure;
+
 /** An attribute with what is shown alongside it. */
 export interface AttributeView {
   attribute: AttributeRecord;
@@ -193,7 +207,7 @@ export interface AttributeView {
   eventTags?: TagLinkRecord[];
   /** Present when sightings are requested. */
   sightings?: SightingRecord[];
-  decayScore?: DecayScoreEntry[];
+  decayScore?: DecayScoreItem[];
   /** The attribute's event, for flattened listings. */
   event?: EventRecord;
   object?: ObjectRecord;
@@ -209,7 +223,7 @@ export interface EventTree {
   orgs: Map<number, OrgRecord>;
   creatorEmail: string | null;
   /** The event's own scores, with includeScoresOnEvent. */
-  eventScores?: DecayScoreEntry[];
+  eventScores?: DecayScoreItem[];
 }
 
 /** A decaying model as stored: MISP's fields, with parameters already validated. */

@@ -4,7 +4,7 @@
  * they are saved, with an error naming the field.
  */
 import { checkJsonValue } from "./bounded-json.js";
-import { invalidModel } from "./errors.js";
+import { HalflifeError, invalidModel } from "./errors.js";
 import type { FormulaRegistry } from "./formulas/registry.js";
 import { floatval, roundTo4, toNumber } from "./numeric.js";
 import type { ModelParameters } from "./types.js";
@@ -141,7 +141,13 @@ export function validateParameters(formulaName: string, raw: unknown, registry: 
   for (const key of ["lifetime", "decay_speed"] as const) {
     if (parameters[key] !== undefined) valid[key] = floatval(parameters[key]);
   }
-  formula.validate(valid);
+  try {
+    formula.validate(valid);
+  } catch (error) {
+    // A plug-in that throws something untyped still only refuses this model.
+    if (error instanceof HalflifeError) throw error;
+    throw invalidModel("parameters", `are refused by formula ${formula.name}: ${error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200)}`);
+  }
   // The polynomial family needs numbers here; others may omit them.
   if (formula.family === "Polynomial") {
     valid.lifetime = requiredNumber(valid, "lifetime");

@@ -78,8 +78,9 @@ function column(view: AttributeView, name: string): string {
     case "event_info":
       return view.event?.info ?? "";
     case "decay_score_score": {
-      const scores = view.decayScore ?? [];
-      return String(scores.length ? scores.reduce((sum, s) => sum + s.score, 0) / scores.length : 0);
+      // A model whose formula failed has no score to average.
+      const scores = (view.decayScore ?? []).flatMap((s) => (s.score === undefined ? [] : [s.score]));
+      return String(scores.length ? scores.reduce((sum, s) => sum + s, 0) / scores.length : 0);
     }
     case "decay_score_decayed":
       return String((view.decayScore ?? []).some((s) => s.decayed));

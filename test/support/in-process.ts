@@ -11,7 +11,7 @@ import type { AppContext } from "../../src/app/context.js";
 import { openApp, type App } from "../../src/compose.js";
 import { loadConfig } from "../../src/config/load.js";
 import type { Principal } from "../../src/core/domain.js";
-import { formulas } from "../../src/core/formulas/registry.js";
+import { formulas, type FormulaRegistry } from "../../src/core/formulas/registry.js";
 import { createMetrics } from "../../src/http/metrics.js";
 import type { RouteTable } from "../../src/http/route-table.js";
 import { createHttpApp } from "../../src/http/server.js";
@@ -64,6 +64,8 @@ export interface InProcessOptions {
   now?: number;
   sightingsPolicy?: 0 | 1 | 2 | 3;
   bodyLimit?: number;
+  /** The formulas, with plug-ins (the built-ins by default). */
+  formulas?: FormulaRegistry;
   /** HALFLIFE_CSV_SAFE (default true). */
   csvSafe?: boolean;
   /** An existing SQLite file (one the command line wrote, say) instead of a new one. */
@@ -89,7 +91,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   }
   let reader: SignatureReader | undefined;
   const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent" } });
-  const opened: App = await openApp(config, formulas, () => now);
+  const opened: App = await openApp(config, options.formulas ?? formulas, () => now);
   const started = await bootstrap(opened.context, { adminKey: ADMIN_KEY });
   await opened.refreshHostOrg();
   const admin = (await opened.context.store.keys.principalForUser(started.admin.id))!;

@@ -15,7 +15,7 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .option("--role <name|id>", "role: admin, Org Admin, User, Publisher, Sync user, Read Only", "User")
     .addHelpText("after", "\nExamples:\n  halflife user add analyst@example.org --role Publisher\n  halflife user add sync@partner.example --org 'Partner CERT' --role 'Sync user'")
     .action(async (email: string, options: { org?: string; role: string }) => {
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       const created = await createUser(app, null, { email, role: options.role, ...(options.org ? { org: options.org } : {}) });
       context.stdout.write(`Created user ${created.user.id} ${created.user.email}\nAPI key (shown once): ${created.key}\n`);
     });
@@ -23,7 +23,7 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .command("list")
     .description("List users")
     .action(async () => {
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       const users = await listUsers(app, null);
       const orgs = await app.store.orgs.byIds(users.map((u) => u.org_id));
       const roles = new Map((await app.store.users.roles()).map((r) => [r.id, r.name]));
@@ -39,7 +39,7 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .option("--list", "list the user's keys instead (first and last four characters only)")
     .addHelpText("after", "\nExamples:\n  halflife user key admin@halflife.test --comment cron-sweep\n  halflife user key 3 --list")
     .action(async (reference: string, options: { comment: string; list?: boolean }) => {
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       if (options.list) {
         const keys = await listKeys(app, null, reference);
         const when = (t: number | null) => (t === null ? "-" : new Date(t * 1000).toISOString().slice(0, 16).replace("T", " "));
@@ -57,7 +57,7 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .argument("<key-id>", "the key's id")
     .action(async (id: string) => {
       if (!/^\d+$/.test(id)) throw new UsageError(`key id must be a number, got ${JSON.stringify(id)}`);
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       await revokeKey(app, null, Number(id));
       context.stdout.write(`Revoked key ${id}\n`);
     });
@@ -69,7 +69,7 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .argument("<name>", "its name")
     .option("--description <text>", "what it is", "")
     .action(async (name: string, options: { description: string }) => {
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       const created = await createOrg(app, null, { name, description: options.description });
       context.stdout.write(`Created organisation ${created.id} ${created.name} (${created.uuid})\n`);
     });
@@ -77,7 +77,7 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .command("list")
     .description("List organisations")
     .action(async () => {
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       const orgs = await listOrgs(app, null);
       context.stdout.write(table([["id", "name", "uuid"], ...orgs.map((o) => [String(o.id), o.name, o.uuid])]));
     });

@@ -46,6 +46,7 @@ async function resolveModel(spec: string, context: CliContext, registry: Formula
 function formatSummary(summary: Map<string, TypeSummary>, modelName: string): string {
   const rows = [...summary.entries()].sort(([a], [b]) => a.localeCompare(b));
   const total = rows.reduce((acc, [, c]) => ({ fresh: acc.fresh + c.fresh, decayed: acc.decayed + c.decayed }), { fresh: 0, decayed: 0 });
+  const failed = rows.reduce((sum, [, c]) => sum + (c.failed ?? 0), 0);
   const width = Math.max(10, ...rows.map(([type]) => type.length));
   const line = (type: string, c: TypeSummary) =>
     `${type.padEnd(width)}  ${String(c.fresh).padStart(7)}  ${String(c.decayed).padStart(7)}  ${String(c.fresh + c.decayed).padStart(7)}`;
@@ -54,6 +55,7 @@ function formatSummary(summary: Map<string, TypeSummary>, modelName: string): st
     `${"type".padEnd(width)}  ${"fresh".padStart(7)}  ${"decayed".padStart(7)}  ${"total".padStart(7)}`,
     ...rows.map(([type, counts]) => line(type, counts)),
     line("all types", total),
+    ...(failed > 0 ? [`${failed} attribute${failed === 1 ? "" : "s"} not scored: the formula failed for ${failed === 1 ? "it" : "them"} (see decay_score in the JSON)`] : []),
     "",
   ].join("\n");
 }
@@ -79,8 +81,6 @@ Examples:
     | halflife score --model ./my-model.json --summary -`,
     )
     .action(async (file: string | undefined, options: { model: string; now?: string; summary?: boolean; taxonomies?: string; output?: string; pretty?: boolean }) => {
-      const registry = await context.formulas();
-      const model = await resolveModel(options.model, context, registry);
       let now = context.now();
       if (options.now !== undefined) {
         try {
@@ -89,6 +89,9 @@ Examples:
           throw new UsageError(`--now ${JSON.stringify(options.now)} is not an ISO-8601 date or Unix seconds`);
         }
       }
+      // Plug-ins load once the command line itself has been checked.
+      const registry = await context.formulas();
+      const model = await resolveModel(options.model, context, registry);
       const taxonomies = options.taxonomies ? [...BUILTIN_TAXONOMIES, ...readTaxonomyDirectory(options.taxonomies)] : BUILTIN_TAXONOMIES;
       const source = file ?? "-";
       const document = parseJson(await readText(source, context.stdin), source === "-" ? "standard input" : source);

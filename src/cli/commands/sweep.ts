@@ -93,7 +93,8 @@ async function sweepAction(context: CliContext, flags: SweepFlags): Promise<void
   const mailing = flags.mail === true || flags.mailAlways === true;
   const smtp = smtpFrom(flags);
 
-  const { context: app } = await context.app();
+  // A sweep of a remote MISP writes only its run records here: no plug-in needs to load for it.
+  const { context: app } = await context.app({ plugins: !flags.mispUrl });
   const settings: SweepSettings = app.settings.sweep ?? { ...DEFAULT_SWEEP_SETTINGS };
   const mispKey = flags.mispKey ?? settings.mispKey;
   if (flags.mispUrl && !mispKey) throw new UsageError("--misp-url needs the MISP's API key: --misp-key KEY, or HALFLIFE_SWEEP_MISP_KEY");
@@ -233,7 +234,7 @@ Examples:
     .action(async (_options: unknown, command: Command) => {
       const flags = command.optsWithGlobals<{ limit: string; json?: boolean }>();
       const limit = wholeNumber(flags.limit, "--limit", 1, 1_000);
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       const runs = await listSweepRuns(app, null, { limit });
       context.stdout.write(flags.json ? `${JSON.stringify(runs, null, 2)}\n` : runsTable(runs));
     });
@@ -246,7 +247,7 @@ Examples:
     .action(async (reference: string, _options: unknown, command: Command) => {
       const flags = command.optsWithGlobals<{ json?: boolean }>();
       const runId = runNumber(reference);
-      const { context: app } = await context.app();
+      const { context: app } = await context.app({ plugins: false });
       const { run, view } = await showSweepRun(app, null, runId);
       if (flags.json) context.stdout.write(`${JSON.stringify({ run, report: view.report }, null, 2)}\n`);
       else context.stdout.write(runHeadline(run) + (view.kind === "sweep" ? renderSweepReport(view.report).text : undoText(view.report)));

@@ -41,6 +41,17 @@ export class FormulaRegistry {
     return formula;
   }
 
+  /**
+   * The formula for a model, or a stand-in when none of that name is loaded (its plug-in was
+   * removed): the stand-in fails on every call, so that scoring gives that model an error entry
+   * (see scoreWithModel) instead of failing the whole answer.
+   *
+   * @example formulas.resolve("Gone").computeScore(...) // throws: formula "Gone" is not loaded
+   */
+  resolve(name: string | undefined | null): Formula {
+    return this.find(name) ?? missingFormula(String(name));
+  }
+
   find(name: string | undefined | null): Formula | undefined {
     return this.#byName.get(canonicalKey(name === undefined || name === null || name === "" ? "Polynomial" : name));
   }
@@ -61,6 +72,13 @@ export class FormulaRegistry {
   with(formulas: readonly Formula[]): FormulaRegistry {
     return new FormulaRegistry([...this.list(), ...formulas]);
   }
+}
+
+function missingFormula(name: string): Formula {
+  const fail = (): never => {
+    throw new HalflifeError("UNKNOWN_FORMULA", `formula ${JSON.stringify(name)} is not loaded`, { field: "formula" });
+  };
+  return { name, description: "", family: name, requiresSightings: false, validate: fail, computeScore: fail, isDecayed: fail };
 }
 
 function canonicalKey(name: string): string {

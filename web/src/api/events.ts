@@ -9,10 +9,12 @@ export interface Tag {
   inherited?: number;
 }
 
+/** A model's score of an attribute; a model whose formula failed for it has `error` and no score. */
 export interface DecayScore {
-  score: number;
-  base_score: number;
-  decayed: boolean;
+  score?: number;
+  base_score?: number;
+  decayed?: boolean;
+  error?: string;
   DecayingModel: { id: string | number; name: string; [key: string]: unknown };
 }
 

@@ -112,7 +112,7 @@ function AttributeTable({ attributes, busy, onReport }: { attributes: Attribute[
                   ) : (
                     (a.decay_score ?? []).map((s) => (
                       <Link key={String(s.DecayingModel.id)} href={withQuery("/simulation", { model: String(s.DecayingModel.id), attribute: a.id })} class="score-link">
-                        <ScoreBadge name={s.DecayingModel.name} score={s.score} decayed={s.decayed} />
+                        <ScoreBadge name={s.DecayingModel.name} score={s.score} decayed={s.decayed} error={s.error} />
                       </Link>
                     ))
                   )}

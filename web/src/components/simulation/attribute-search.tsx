@@ -132,7 +132,7 @@ function ResultTable({ results, selected, onSelect }: { results: Attribute[]; se
               <td>{a.to_ids ? "Yes" : "No"}</td>
               <td>
                 {(a.decay_score ?? []).map((s) => (
-                  <ScoreBadge key={String(s.DecayingModel.id)} name={s.DecayingModel.name} score={s.score} decayed={s.decayed} />
+                  <ScoreBadge key={String(s.DecayingModel.id)} name={s.DecayingModel.name} score={s.score} decayed={s.decayed} error={s.error} />
                 ))}
               </td>
               <td>
