@@ -24,7 +24,12 @@ export async function openApp(config: Config, formulas: FormulaRegistry, clock: 
     formulas,
     now: clock,
     uuid: randomUUID,
-    settings: { sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3, orgName: config.HALFLIFE_ORG_NAME, sweep: sweepSettingsFrom(config) },
+    settings: {
+      sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3,
+      orgName: config.HALFLIFE_ORG_NAME,
+      sweep: sweepSettingsFrom(config),
+      sightingClockSkew: config.HALFLIFE_SIGHTING_CLOCK_SKEW,
+    },
     hostOrgId: () => hostOrgId,
   };
   return {

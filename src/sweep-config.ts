@@ -4,17 +4,19 @@
  */
 import { DEFAULT_SWEEP_SETTINGS, type SweepSettings } from "./app/sweep-settings.js";
 import type { Config } from "./config/schema.js";
-import { parseSightingCutoff } from "./core/sweep-rule.js";
+import { parseSightingCutoff, validateSweepRule } from "./core/sweep-rule.js";
 
 export function sweepSettingsFrom(config: Config): SweepSettings {
   const settings: SweepSettings = {
     ...DEFAULT_SWEEP_SETTINGS,
     storeLabel: config.DATABASE_URL ? "PostgreSQL" : `SQLite ${config.HALFLIFE_DB}`,
-    rule: {
+    rule: validateSweepRule({
       minimalFp: config.HALFLIFE_SWEEP_MINIMAL_FP,
       threshold: config.HALFLIFE_SWEEP_THRESHOLD,
       cutoff: parseSightingCutoff(config.HALFLIFE_SWEEP_MINIMAL_DATE_SIGHTING),
-    },
+      maxPerOrg: config.HALFLIFE_SWEEP_MAX_PER_ORG,
+      minOrgs: config.HALFLIFE_SWEEP_MIN_ORGS,
+    }),
     dryRun: config.HALFLIFE_SWEEP_DRY_RUN,
     mailAlways: config.HALFLIFE_SWEEP_MAIL_ALWAYS,
     mispInsecure: config.HALFLIFE_SWEEP_MISP_INSECURE,

@@ -14,6 +14,13 @@ export interface InstanceSettings {
   orgName: string;
   /** The false-positive sweep's settings; the built-in defaults when unset. */
   sweep?: SweepSettings;
+  /** How far in the future a sighting may be dated, in seconds (clocks differ a little); 300 when unset. */
+  sightingClockSkew?: number;
+}
+
+/** The allowed clock skew of sighting dates, in seconds. */
+export function sightingClockSkew(context: AppContext): number {
+  return context.settings.sightingClockSkew ?? 300;
 }
 
 export interface AppContext {

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../core/domain.js";
 import type { EventInput } from "../misp/parse.js";
-import type { AppContext } from "./context.js";
+import { sightingClockSkew, type AppContext } from "./context.js";
 import { createOrg, createUser } from "./admin.js";
 import { prepareEvent, writeEvent } from "./event-writes.js";
 import { seededRandom } from "./seeded-random.js";
@@ -155,6 +155,7 @@ export async function loadDemo(context: AppContext, admin: Principal): Promise<D
         now,
         createTags: true,
         sightingOrg: async (s) => s.org_id ?? admin.org.id,
+        sightingClockSkew: sightingClockSkew(context),
       }),
     );
   }

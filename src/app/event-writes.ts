@@ -3,6 +3,7 @@
  * events/add and `halflife import` share this, so an imported event and a pushed one are stored the
  * same way. Everything is validated before the first write.
  */
+import { checkSightingDate } from "../core/unix-time.js";
 import { randomUUID } from "node:crypto";
 import { HalflifeError, invalidInput } from "../core/errors.js";
 import type { AttributeRecord, EventRecord, ObjectRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
@@ -121,6 +122,17 @@ export interface WriteOptions {
   createTags: boolean;
   /** Organisation for sightings that name none (imports map them by Organisation uuid/name). */
   sightingOrg: (sighting: PreparedAttribute["sightings"][number]) => Promise<number>;
+  /** How far in the future a sighting may be dated, in seconds. */
+  sightingClockSkew: number;
+}
+
+/** Refuses sightings dated further in the future than the clock skew allows, naming the first. */
+function checkSightingDates(attributes: ReadonlyArray<{ prepared: PreparedAttribute; field: string }>, now: number, skew: number): void {
+  for (const { prepared, field } of attributes) {
+    prepared.sightings.forEach((s, k) => {
+      if (s.date_sighting !== undefined) checkSightingDate(s.date_sighting, now, skew, `${field}.Sighting.${k}.date_sighting`);
+    });
+  }
 }
 
 /** Inserts a prepared event tree. Refuses a uuid that already exists (event, object or attribute). */
@@ -130,6 +142,14 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
       field: "uuid",
     });
   }
+  checkSightingDates(
+    [
+      ...prepared.attributes.map((p, i) => ({ prepared: p, field: `Attribute.${i}` })),
+      ...prepared.objects.flatMap((o, i) => o.attributes.map((p, j) => ({ prepared: p, field: `Object.${i}.Attribute.${j}` }))),
+    ],
+    options.now,
+    options.sightingClockSkew,
+  );
   const allAttributes = [...prepared.attributes, ...prepared.objects.flatMap((o) => o.attributes)];
   const taken = await tx.attributes.existingUuids(allAttributes.map((a) => a.record.uuid));
   if (taken.size > 0) throw invalidInput("Attribute.uuid", `an attribute with uuid ${[...taken][0]} already exists`);
@@ -210,7 +230,7 @@ export async function mergeIntoEvent(
   tx: StoreSession,
   event: EventRecord,
   edit: { Tag?: EventInput["Tag"]; Attribute?: EventInput["Attribute"]; Object?: EventInput["Object"] },
-  options: { now: number; createTags: boolean; usableBy?: Principal },
+  options: { now: number; createTags: boolean; usableBy?: Principal; sightingClockSkew: number },
 ): Promise<void> {
   const { now } = options;
   const seen = new Set<string>();
@@ -238,6 +258,7 @@ export async function mergeIntoEvent(
       attributes.push({ input: a, prepared: prepareAttribute(a, now, `Object.${i}.Attribute.${j}`), objectId: known ? known.id : null, field: `Object.${i}.Attribute.${j}` });
     });
   }
+  checkSightingDates(attributes, now, options.sightingClockSkew);
   const takenObjects = await tx.objects.existingUuids(newObjects.map((o) => o.uuid));
   if (takenObjects.size > 0) throw new HalflifeError("CONFLICT", `object ${[...takenObjects][0]} belongs to another event`, { field: "Object.uuid" });
   const objectIds = await tx.objects.insertMany(newObjects.map((object) => objectRecord(object, event.id, now)));

@@ -5,7 +5,7 @@ import { HalflifeError } from "../core/errors.js";
 import type { EventRecord, EventTree, OrgRecord, Principal } from "../core/domain.js";
 import type { EventEdit, EventInput } from "../misp/parse.js";
 import type { EventListFilter, StoreSession } from "../store/store.js";
-import { viewerOf, type AppContext } from "./context.js";
+import { sightingClockSkew, viewerOf, type AppContext } from "./context.js";
 import { mergeIntoEvent, prepareEvent, touchEvent, writeEvent } from "./event-writes.js";
 import { requireModifyEvent, requirePermission, requirePublish } from "./permissions.js";
 
@@ -45,6 +45,7 @@ export async function addEvent(context: AppContext, principal: Principal, input:
       now,
       createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor,
       sightingOrg: async () => principal.org.id,
+      sightingClockSkew: sightingClockSkew(context),
     }),
   );
 }
@@ -75,7 +76,7 @@ export async function editEvent(context: AppContext, principal: Principal, refer
     await tx.events.update(event.id, fields);
 
     // The tags, attributes and objects the request names; PyMISP's update_event sends them all.
-    await mergeIntoEvent(tx, event, edit, { now, createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor, usableBy: principal });
+    await mergeIntoEvent(tx, event, edit, { now, createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor, usableBy: principal, sightingClockSkew: sightingClockSkew(context) });
     return (await tx.events.byId(event.id))!;
   });
 }

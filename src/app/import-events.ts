@@ -9,7 +9,7 @@ import { invalidInput } from "../core/errors.js";
 import type { OrgRecord, Principal } from "../core/domain.js";
 import { eventInput, isObject, parseWith } from "../misp/parse.js";
 import type { StoreSession } from "../store/store.js";
-import type { AppContext } from "./context.js";
+import { sightingClockSkew, type AppContext } from "./context.js";
 import { prepareEvent, writeEvent, type PreparedEvent } from "./event-writes.js";
 
 /** The events in a MISP JSON document: one event, a list, or an events restSearch answer. */
@@ -103,6 +103,7 @@ export async function importEvents(
         orgc,
         now,
         createTags: true,
+        sightingClockSkew: sightingClockSkew(context),
         sightingOrg: async (s) => {
           const reporter = s.uuid ? candidate.reporters.get(s.uuid) : undefined;
           if (!reporter) return principal.org.id;

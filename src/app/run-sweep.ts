@@ -9,7 +9,7 @@ import type { Principal } from "../core/domain.js";
 import { sweepTotals, type SweepEventChanges, type SweepFailure, type SweepReport } from "../core/sweep-report.js";
 import type { SweepRule } from "../core/sweep-rule.js";
 import type { SweepOrigin, SweepScope } from "../core/sweep-run.js";
-import { instanceViewer, viewerOf, type AppContext } from "./context.js";
+import { instanceViewer, sightingClockSkew, viewerOf, type AppContext } from "./context.js";
 import { sweepAccess, withSweepLock } from "./sweep-access.js";
 import type { SweepProgress } from "./sweep-settings.js";
 import { failureOf, remoteTarget, type RemoteTargetOptions } from "./sweep-targets/misp-remote.js";
@@ -78,6 +78,9 @@ export async function runSweep(context: AppContext, principal: Principal | null,
       },
       async () => {
         const startedAt = context.now();
+        // Nobody can have seen an indicator later than now: such sightings (a clock far off, or
+        // poisoning) do not count, beyond the clock skew the instance allows.
+        const rule: SweepRule = { ...request.rule, notAfter: request.rule.notAfter ?? startedAt + sightingClockSkew(context) };
         // Holding the lock, no other sweep can be running: a run still marked so died with its process.
         await context.store.sweeps.markInterrupted(startedAt);
         const run = await startRun(context, {
@@ -87,7 +90,7 @@ export async function runSweep(context: AppContext, principal: Principal | null,
           origin: request.origin,
           userId: principal?.user.id ?? null,
           orgScopeId: access.kind === "org" ? access.orgId : null,
-          parameters: { rule: request.rule, scope },
+          parameters: { rule, scope },
           startedAt,
           undoOf: null,
         });
@@ -100,7 +103,7 @@ export async function runSweep(context: AppContext, principal: Principal | null,
         try {
           await target.connect();
           stage = "decide";
-          const plan = await target.plan(request.rule, scope, request.onProgress);
+          const plan = await target.plan(rule, scope, request.onProgress);
           checked = plan.checked;
           if (dryRun) {
             stage = "record";
@@ -136,7 +139,7 @@ export async function runSweep(context: AppContext, principal: Principal | null,
           startedAt,
           finishedAt,
           dryRun,
-          rule: request.rule,
+          rule,
           events,
           totals,
           failures,

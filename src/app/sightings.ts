@@ -4,9 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { HalflifeError, invalidInput } from "../core/errors.js";
+import { checkSightingDate } from "../core/unix-time.js";
 import type { AttributeRecord, EventRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
 import type { SightingFilter } from "../store/store.js";
-import { viewerOf, type AppContext } from "./context.js";
+import { sightingClockSkew, viewerOf, type AppContext } from "./context.js";
 import { findAttributeIn } from "./attributes.js";
 import { findEventIn } from "./events.js";
 import { requirePermission } from "./permissions.js";
@@ -40,7 +41,7 @@ export function sightingType(value: unknown): SightingType {
 export async function addSightings(context: AppContext, principal: Principal, request: SightingRequest): Promise<SightingOutcome> {
   requirePermission(principal, "perm_sighting", "You do not have permission to add sightings.");
   const type = sightingType(request.type);
-  const date = request.timestamp ?? context.now();
+  const date = checkSightingDate(request.timestamp ?? context.now(), context.now(), sightingClockSkew(context), "timestamp");
   const source = (request.source ?? "").trim().slice(0, 255);
 
   return context.store.transaction(async (tx) => {

@@ -69,6 +69,8 @@ export const configSchema = z
     HALFLIFE_FORMULA_DIR: z.string().min(1).optional(),
     /** Which sightings a user sees (MISP's Plugin.Sightings_policy): 0 event owner, 1 reporters, 2 everyone, 3 host org. */
     HALFLIFE_SIGHTINGS_POLICY: z.coerce.number().int().min(0).max(3).default(0),
+    /** How far in the future a sighting may be dated, in seconds; later ones are refused, and sweeps do not count them. */
+    HALFLIFE_SIGHTING_CLOCK_SKEW: z.coerce.number().int().min(0).max(7 * 86_400).default(300),
     /** Name of the organisation that owns the instance, created at first start. */
     HALFLIFE_ORG_NAME: z.string().min(1).max(255).default("Halflife"),
     /** Largest request body accepted, in bytes. */
@@ -89,6 +91,10 @@ export const configSchema = z
     HALFLIFE_SWEEP_MINIMAL_FP: z.coerce.number().int().min(-1_000_000).max(1_000_000_000).default(0),
     /** Scheduled and API sweeps (and the CLI's -t default): the false-positive share needed, 0 to 1. */
     HALFLIFE_SWEEP_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    /** Scheduled and API sweeps (and the CLI's --max-per-org default): count at most this many sightings of each kind per organisation; 0 counts all. */
+    HALFLIFE_SWEEP_MAX_PER_ORG: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
+    /** Scheduled and API sweeps (and the CLI's --min-orgs default): false positives must come from at least this many organisations. */
+    HALFLIFE_SWEEP_MIN_ORGS: z.coerce.number().int().min(1).max(1_000_000).default(1),
     /** Scheduled and API sweeps (and the CLI's -d default): only sightings after this count (UTC). */
     HALFLIFE_SWEEP_MINIMAL_DATE_SIGHTING: sightingCutoff.default("1970-01-01 00:00:00"),
     /** Scheduled sweeps only report what they would change. */

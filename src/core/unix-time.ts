@@ -31,3 +31,18 @@ export function checkUnixTime(seconds: number, field: string): number {
   if (!isRepresentableTime(seconds)) throw invalidInput(field, "must be a time between the years 1 and 9999 (Unix seconds from -62135596800 to 253402300799)");
   return seconds;
 }
+
+/**
+ * A sighting's date, refused when it lies further in the future than the allowed clock skew:
+ * nobody can have seen an indicator later than now, and a far-future false positive would keep
+ * counting in every sweep until that date.
+ *
+ * @example checkSightingDate(1_000_100, 1_000_000, 300, "timestamp") === 1_000_100
+ * @throws HalflifeError INVALID_INPUT naming `field`, e.g. for a date in 2100.
+ */
+export function checkSightingDate(date: number, now: number, skewSeconds: number, field: string): number {
+  if (date > now + skewSeconds) {
+    throw invalidInput(field, `is ${date - now} seconds in the future; a sighting may be dated at most ${skewSeconds} seconds after the server's clock`);
+  }
+  return date;
+}

@@ -64,11 +64,13 @@ function subject(report: SweepReport): string {
 }
 
 function ruleLines(report: SweepReport): string[] {
-  const { minimalFp, threshold, cutoff } = report.rule;
+  const { minimalFp, threshold, cutoff, maxPerOrg, minOrgs } = report.rule;
   return [
     `Rule:      pull an indicator with more than ${count(minimalFp, "false positive")}`,
     `           that make up at least ${Number((threshold * 100).toFixed(4))}% of its true- and false-positive reports,`,
     `           counting reports after ${formatCutoff(cutoff)} UTC`,
+    ...(maxPerOrg !== undefined ? [`           and at most ${maxPerOrg} of each kind per organisation`] : []),
+    ...(minOrgs !== undefined && minOrgs > 1 ? [`           with false positives from at least ${count(minOrgs, "organisation")}`] : []),
   ];
 }
 

@@ -313,6 +313,8 @@ export interface SweepCandidate {
   tp: number;
   /** Type-1 sightings dated strictly after the cutoff. */
   fp: number;
+  /** Organisations that reported the counted false positives, when the rule counts per organisation. */
+  orgs?: number;
 }
 
 export interface SweepRunFilter {

@@ -49,6 +49,8 @@ describe("the halflife sweep command", () => {
   it.each([
     [["-t", "50"], /--threshold must be a share from 0 to 1/],
     [["-d", "2024-02-30 00:00:00"], /--minimal-date-sighting is not a real date/],
+    [["--min-orgs", "two"], /--min-orgs must be a finite number/],
+    [["--max-per-org", "-1"], /--max-per-org must be a whole number from 0/],
   ])("answers %j with one line and exit 2, without creating a store", async (args, message) => {
     const fresh = path.join(mkdtempSync(path.join(tmpdir(), "halflife-none-")), "never.db");
     const result = await runHalflife(["sweep", ...args], { env: { ...env, HALFLIFE_DB: fresh } });
@@ -56,6 +58,14 @@ describe("the halflife sweep command", () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("takes --max-per-org and --min-orgs: one organisation's reports alone pull nothing with --min-orgs 2", async () => {
+    const result = await runHalflife(["sweep", "--dry-run", "--json", "--max-per-org", "3", "--min-orgs", "2"], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.rule).toMatchObject({ maxPerOrg: 3, minOrgs: 2 });
+    expect(report.events).toEqual([]);
   });
 
   it("shows in a dry run what it would pull from detection, and changes nothing", async () => {

@@ -238,3 +238,46 @@ describe("validating a rule", () => {
     expect(error.field).toBe(field);
   });
 });
+
+describe("the rule against poisoning", () => {
+  const flood = [
+    ...Array.from({ length: 20 }, (_, i) => ({ type: 1, date_sighting: CUT + 10 + i, org_id: 7 })),
+    ...Array.from({ length: 5 }, (_, i) => ({ type: 0, date_sighting: CUT + 100 + i, org_id: 1 })),
+  ];
+
+  it("counts at most maxPerOrg sightings of each kind per organisation, and the organisations with false positives", () => {
+    expect(countSightings(flood, { cutoff: CUT, maxPerOrg: 2 })).toEqual({ tp: 2, fp: 2, orgs: 1 });
+    expect(countSightings(flood, { cutoff: CUT, minOrgs: 2 })).toEqual({ tp: 5, fp: 20, orgs: 1 });
+    // Without either option the count is the script's.
+    expect(countSightings(flood, { cutoff: CUT })).toEqual({ tp: 5, fp: 20 });
+  });
+
+  it("tells organisations apart by org_id, else by the Organisation's uuid or name", () => {
+    const sightings = [
+      { type: 1, date_sighting: CUT + 1, Organisation: { uuid: "u-1", name: "One" } },
+      { type: 1, date_sighting: CUT + 2, Organisation: { name: "Two" } },
+      { type: 1, date_sighting: CUT + 3 },
+      { Sighting: { type: "1", date_sighting: String(CUT + 4), org_id: "9" } },
+    ];
+    expect(countSightings(sightings, { cutoff: CUT, minOrgs: 2 })).toEqual({ tp: 0, fp: 4, orgs: 4 });
+  });
+
+  it("never counts sightings dated after notAfter", () => {
+    expect(countSightings([{ type: 1, date_sighting: CUT + 50 }, { type: 1, date_sighting: CUT + 51 }], { cutoff: CUT, notAfter: CUT + 50 })).toEqual({ tp: 0, fp: 1 });
+  });
+
+  it("keeps an indicator whose false positives come from too few organisations, and says so", () => {
+    const decision = decide(countSightings(flood, { cutoff: CUT, minOrgs: 2 }), { ...DEFAULT_SWEEP_RULE, cutoff: CUT, minOrgs: 2 });
+    expect(decision.disable).toBe(false);
+    expect(decision.reason).toBe(
+      `Keep to_ids: 20 false positives (from 1 organisation) and 5 true positives after ${formatCutoff(CUT)} UTC, so 80% of the reports are false positives, but false positives from at least 2 organisations are required.`,
+    );
+  });
+
+  it("reads maxPerOrg and minOrgs, leaving them out at their defaults", () => {
+    expect(validateSweepRule({ maxPerOrg: "3", minOrgs: 2 })).toEqual({ minimalFp: 0, threshold: 0.5, cutoff: 0, maxPerOrg: 3, minOrgs: 2 });
+    expect(validateSweepRule({ maxPerOrg: 0, minOrgs: 1 })).toEqual({ minimalFp: 0, threshold: 0.5, cutoff: 0 });
+    expect(refusal(() => validateSweepRule({ maxPerOrg: -1 }))).toMatchObject({ field: "maxPerOrg" });
+    expect(refusal(() => validateSweepRule({ minOrgs: 1.5 }))).toMatchObject({ field: "minOrgs" });
+  });
+});

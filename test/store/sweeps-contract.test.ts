@@ -13,7 +13,8 @@ import { openStore } from "../../src/store/open.js";
 import type { New, Store, Viewer } from "../../src/store/store.js";
 import type { AttributeRecord, EventRecord, SightingType } from "../../src/core/domain.js";
 import type { SweepChangeRecord, SweepRunRecord } from "../../src/core/sweep-run.js";
-import { DEFAULT_SWEEP_RULE } from "../../src/core/sweep-rule.js";
+import { countSightings, decide, DEFAULT_SWEEP_RULE } from "../../src/core/sweep-rule.js";
+import fc from "fast-check";
 import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
 
 /** The pid of a process that has exited. */
@@ -120,6 +121,37 @@ for (const dialect of dialects) {
       expect(await ids({ eventIds: [mine.id, theirs.id], orgId: orgB })).toEqual([other]);
       expect(await store.sweeps.countToIds({ eventIds: [mine.id, theirs.id] }, instance)).toBe(3);
       expect(await store.sweeps.countToIds({ eventIds: [mine.id], types: ["domain"] }, instance)).toBe(1);
+    });
+
+    it("counts per organisation in SQL exactly as the core's rule does, with caps, organisations and a latest date", async () => {
+      const orgC = (await store.orgs.create({ uuid: randomUUID(), name: `Org C ${randomUUID()}`, description: "", local: true, created: 1 })).id;
+      const orgs = [orgA, orgB, orgC];
+      const sightingList = fc.array(fc.tuple(fc.constantFrom<SightingType>(0, 1, 2), fc.integer({ min: 5, max: 60 }), fc.nat(2)), { maxLength: 14 });
+      const rule = fc.record({
+        minimalFp: fc.integer({ min: -1, max: 2 }),
+        threshold: fc.constantFrom(0, 0.25, 0.5, 1 / 3, 0.75, 1),
+        cutoff: fc.constantFrom(0, 10, 20),
+        maxPerOrg: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+        minOrgs: fc.option(fc.integer({ min: 2, max: 3 }), { nil: undefined }),
+        notAfter: fc.option(fc.constantFrom(30, 50), { nil: undefined }),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(sightingList, { minLength: 1, maxLength: 4 }), rule, async (perAttribute, drawn) => {
+          const chosen = Object.fromEntries(Object.entries(drawn).filter(([, v]) => v !== undefined)) as typeof drawn;
+          const e = await event(orgA);
+          const ids = await attributes(e.id, perAttribute.length);
+          for (const [i, list] of perAttribute.entries()) {
+            for (const [type, date, org] of list) await sightings(ids[i]!, e.id, [[type, date]], orgs[org]!);
+          }
+          const found = await store.sweeps.candidates({ eventIds: [e.id] }, chosen, instance);
+          const expected = perAttribute.flatMap((list, i) => {
+            const counts = countSightings(list.map(([type, date, org]) => ({ type, date_sighting: date, org_id: orgs[org]! })), chosen);
+            return decide(counts, chosen).disable ? [{ attributeId: ids[i]!, tp: counts.tp, fp: counts.fp }] : [];
+          });
+          expect(found.filter((c) => decide(c, chosen).disable).map((c) => ({ attributeId: c.attributeId, tp: c.tp, fp: c.fp }))).toEqual(expected);
+        }),
+        { numRuns: 30, seed: 9_001 },
+      );
     });
 
     it("counts only the sightings a viewer may see under the sightings policy", async () => {

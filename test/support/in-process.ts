@@ -66,6 +66,8 @@ export interface InProcessOptions {
   bodyLimit?: number;
   /** The formulas, with plug-ins (the built-ins by default). */
   formulas?: FormulaRegistry;
+  /** Further configuration variables. */
+  env?: Record<string, string>;
   /** HALFLIFE_CSV_SAFE (default true). */
   csvSafe?: boolean;
   /** An existing SQLite file (one the command line wrote, say) instead of a new one. */
@@ -90,7 +92,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     signatures = () => sqliteSignature(file);
   }
   let reader: SignatureReader | undefined;
-  const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent" } });
+  const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent", ...options.env } });
   const opened: App = await openApp(config, options.formulas ?? formulas, () => now);
   const started = await bootstrap(opened.context, { adminKey: ADMIN_KEY });
   await opened.refreshHostOrg();

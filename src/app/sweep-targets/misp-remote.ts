@@ -167,7 +167,7 @@ export function remoteTarget(context: AppContext, options: RemoteTargetOptions):
           if (seen.has(id) || !mispTruthy(attribute.to_ids) || mispTruthy(attribute.deleted)) continue;
           seen.add(id);
           checked++;
-          const decision = decide(countSightings(attribute.Sighting, rule.cutoff), rule);
+          const decision = decide(countSightings(attribute.Sighting, rule), rule);
           if (!decision.disable) continue;
           const eventId = String(attribute.event_id);
           const event = byEvent.get(eventId) ?? {

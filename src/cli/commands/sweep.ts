@@ -23,6 +23,8 @@ interface SweepFlags {
   minimalFp?: string;
   threshold?: string;
   minimalDateSighting?: string;
+  maxPerOrg?: string;
+  minOrgs?: string;
   mail?: boolean;
   mailoptions?: string;
   mailAlways?: boolean;
@@ -60,12 +62,20 @@ function ruleFrom(flags: SweepFlags): (defaults: SweepRule) => SweepRule {
     minimalFp: flags.minimalFp,
     threshold: flags.threshold,
     cutoff: flags.minimalDateSighting === undefined ? undefined : parseSightingCutoff(flags.minimalDateSighting),
+    maxPerOrg: flags.maxPerOrg,
+    minOrgs: flags.minOrgs,
   });
-  return (defaults) => ({
-    minimalFp: flags.minimalFp === undefined ? defaults.minimalFp : given.minimalFp,
-    threshold: flags.threshold === undefined ? defaults.threshold : given.threshold,
-    cutoff: flags.minimalDateSighting === undefined ? defaults.cutoff : given.cutoff,
-  });
+  return (defaults) => {
+    const maxPerOrg = flags.maxPerOrg === undefined ? defaults.maxPerOrg : given.maxPerOrg;
+    const minOrgs = flags.minOrgs === undefined ? defaults.minOrgs : given.minOrgs;
+    return {
+      minimalFp: flags.minimalFp === undefined ? defaults.minimalFp : given.minimalFp,
+      threshold: flags.threshold === undefined ? defaults.threshold : given.threshold,
+      cutoff: flags.minimalDateSighting === undefined ? defaults.cutoff : given.cutoff,
+      ...(maxPerOrg !== undefined ? { maxPerOrg } : {}),
+      ...(minOrgs !== undefined ? { minOrgs } : {}),
+    };
+  };
 }
 
 function smtpFrom(flags: SweepFlags): MailOptionsInput {
@@ -160,6 +170,8 @@ export function registerSweep(program: Command, context: CliContext): void {
     .option("-b, --minimal-fp <count>", "pull only with more false positives than this (default 0, or HALFLIFE_SWEEP_MINIMAL_FP)")
     .option("-t, --threshold <share>", "pull when FP / (TP + FP) is at least this, 0 to 1 (default 0.5, or HALFLIFE_SWEEP_THRESHOLD)")
     .option("-d, --minimal-date-sighting <date>", 'count sightings after "YYYY-MM-DD HH:MM:SS", UTC (default "1970-01-01 00:00:00")')
+    .option("--max-per-org <count>", "count at most this many true and this many false positives per organisation; 0 counts all (default 0, or HALFLIFE_SWEEP_MAX_PER_ORG)")
+    .option("--min-orgs <count>", "pull only when the false positives come from at least this many organisations (default 1, or HALFLIFE_SWEEP_MIN_ORGS)")
     .option("-m, --mail", "mail the report (when something changed or failed)")
     .option("-o, --mailoptions <options>", "'smtp_from=…;smtp_to=a@x,b@y;smtp_server=host[:port]'")
     .option("--mail-always", "mail the report even when nothing changed (implies --mail)")
@@ -186,6 +198,7 @@ Exit codes: 0 done, 1 failed (nothing or only part done; see the report), 2 bad 
 Examples:
   halflife sweep --dry-run
   halflife sweep -b 2 -t 0.75 -d "2026-01-01 00:00:00" -m -o 'smtp_from=misp@example.org;smtp_to=soc@example.org;smtp_server=mail.example.org'
+  halflife sweep --max-per-org 3 --min-orgs 2      # one organisation alone cannot pull an indicator
   halflife sweep --misp-url https://misp.example.org --misp-key "$MISP_KEY" --json
   halflife sweep undo 12
   */5 * * * *  halflife  cd /opt/halflife && npx halflife sweep -m   # system crontab`,

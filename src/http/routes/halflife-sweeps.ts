@@ -23,6 +23,8 @@ const startBody = z.strictObject({
   minimalFp: z.number().int().optional().describe("false positives must be more than this (default: HALFLIFE_SWEEP_MINIMAL_FP, 0)"),
   threshold: z.number().min(0).max(1).optional().describe("FP / (TP + FP) must be at least this (default: HALFLIFE_SWEEP_THRESHOLD, 0.5)"),
   minimalDateSighting: z.string().optional().describe('count sightings after "YYYY-MM-DD HH:MM:SS" UTC'),
+  maxPerOrg: z.number().int().min(0).optional().describe("count at most this many true and this many false positives per organisation; 0 counts all (default: HALFLIFE_SWEEP_MAX_PER_ORG, 0)"),
+  minOrgs: z.number().int().min(1).optional().describe("the false positives must come from at least this many organisations (default: HALFLIFE_SWEEP_MIN_ORGS, 1)"),
   eventIds: z.array(z.number().int().min(1)).optional().describe("only these events"),
   types: z.array(z.string().min(1)).optional().describe("only these attribute types"),
   dryRun: z.boolean().optional().describe("decide and report, change nothing"),
@@ -33,7 +35,7 @@ const startBody = z.strictObject({
 
 const RUN_SHAPE =
   "run = { id, kind: sweep|undo, target: {kind: local|misp, url?, label?}, dryRun, status: running|done|failed|interrupted, origin: cli|schedule|api, " +
-  "userId, orgScopeId, parameters: {rule: {minimalFp, threshold, cutoff}, scope: {eventIds?, types?, orgId?}}, startedAt, finishedAt, " +
+  "userId, orgScopeId, parameters: {rule: {minimalFp, threshold, cutoff, maxPerOrg?, minOrgs?, notAfter?}, scope: {eventIds?, types?, orgId?}}, startedAt, finishedAt, " +
   "attributesChecked, attributesChanged, eventsRepublished, failures: [{stage, eventId?, attributeId?, code, message}], skipped, undoOf, undoneBy }";
 const SWEEP_REPORT =
   "report = { runId, target, startedAt, finishedAt, dryRun, rule, events: [{id, uuid, info, republished, attributes: [{id, uuid, type, value, tp, fp, ratio, reason}]}], " +
@@ -64,6 +66,8 @@ export function sweepRoutes(table: RouteTable, deps: HttpDeps): void {
       minimalFp: body.minimalFp ?? settings.rule.minimalFp,
       threshold: body.threshold ?? settings.rule.threshold,
       cutoff: body.minimalDateSighting === undefined ? settings.rule.cutoff : parseSightingCutoff(body.minimalDateSighting),
+      maxPerOrg: body.maxPerOrg ?? settings.rule.maxPerOrg,
+      minOrgs: body.minOrgs ?? settings.rule.minOrgs,
     });
     // The report goes to the instance's recipients: only a site admin may send them mail, or any
     // organisation admin could mail them at will with dry runs.
@@ -113,7 +117,7 @@ export function sweepRoutes(table: RouteTable, deps: HttpDeps): void {
       group: "sweeps",
       summary:
         "Run a sweep on the local store now, and answer when it is done (201). An organisation admin's sweep covers their organisation's events. " +
-        "409 while another sweep runs (unless wait). Body: { minimalFp?, threshold?, minimalDateSighting?, eventIds?, types?, dryRun?, wait?, mail?, mailAlways? }.",
+        "409 while another sweep runs (unless wait). Body: { minimalFp?, threshold?, minimalDateSighting?, maxPerOrg?, minOrgs?, eventIds?, types?, dryRun?, wait?, mail?, mailAlways? }.",
       body: startBody,
       response: `{ run, report, mailed? }, where ${RUN_SHAPE}; ${SWEEP_REPORT}; mailed is true, false (nothing worth a mail) or the mail error`,
       handler: (c, principal) => start(c, principal, false),

@@ -159,28 +159,49 @@ export function sweepsRepo(base: Db): SweepsPort {
     },
 
     async candidates(scope, rule, viewer) {
-      // Only types 0 and 1 are counted, so the sum of the types is the false positives and the
-      // count is TP + FP: cheaper than two CASE sums, and the same on both databases.
-      const fp = sql<number>`sum(s.type)`;
-      const total = sql<number>`count(*)`;
-      let counts = db
-        .selectFrom("sightings as s")
-        .select(["s.attribute_id", fp.as("fp"), total.as("total")])
-        // Sighting dates are whole seconds, so "after a fractional cutoff" is "after its floor".
-        .where("s.date_sighting", ">", Math.floor(rule.cutoff))
-        .where("s.type", "in", [0, 1])
-        .groupBy("s.attribute_id")
-        .having((eb) =>
-          eb.and([
-            eb(fp, ">", rule.minimalFp),
-            eb(sql<number>`${fp} * 1.0`, ">=", sql<number>`cast(${rule.threshold} as double precision) * ${total} - cast(${SHARE_MARGIN} as double precision)`),
-          ]),
-        );
-      if (scope.eventIds) counts = counts.where("s.event_id", "in", scope.eventIds.length ? scope.eventIds : [-1]);
-      // The sightings policy: the instance (a site admin) sees every sighting, and then the
-      // count needs no join; anyone else counts only the sightings they may see.
-      if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) {
-        counts = counts.innerJoin("events as e", "e.id", "s.event_id").where((eb) => sightingVisible(eb as never, viewer));
+      // The sightings that count: types 0 and 1, after the cutoff (dates are whole seconds, so
+      // "after a fractional cutoff" is "after its floor"), not after notAfter, in scope, and
+      // visible to the viewer. The instance (a site admin) sees every sighting, and then the
+      // count needs no join; anyone else counts only the sightings the sightings policy shows.
+      const counted = <Q extends ReturnType<typeof db.selectFrom<"sightings as s">>>(query: Q): Q => {
+        let q = query.where("s.date_sighting", ">", Math.floor(rule.cutoff)).where("s.type", "in", [0, 1]);
+        if (rule.notAfter !== undefined) q = q.where("s.date_sighting", "<=", Math.floor(rule.notAfter));
+        if (scope.eventIds) q = q.where("s.event_id", "in", scope.eventIds.length ? scope.eventIds : [-1]);
+        if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) {
+          q = q.innerJoin("events as e", "e.id", "s.event_id").where((eb) => sightingVisible(eb as never, viewer)) as never;
+        }
+        return q as Q;
+      };
+      const shareAtLeast = (fp: Expression<number>, total: Expression<number>) =>
+        sql<SqlBool>`${fp} * 1.0 >= cast(${rule.threshold} as double precision) * ${total} - cast(${SHARE_MARGIN} as double precision)`;
+      const byOrganisation = rule.maxPerOrg !== undefined || (rule.minOrgs ?? 1) > 1;
+      let counts;
+      if (!byOrganisation) {
+        // Only types 0 and 1 are counted, so the sum of the types is the false positives and the
+        // count is TP + FP: cheaper than two CASE sums, and the same on both databases.
+        const fp = sql<number>`sum(s.type)`;
+        const total = sql<number>`count(*)`;
+        counts = counted(db.selectFrom("sightings as s"))
+          .select(["s.attribute_id", fp.as("fp"), total.as("total"), sql<number>`1`.as("orgs")])
+          .groupBy("s.attribute_id")
+          .having((eb) => eb.and([eb(fp, ">", rule.minimalFp), shareAtLeast(fp, total)]));
+      } else {
+        // Against one organisation flooding an indicator: count per organisation first, capped at
+        // maxPerOrg of each kind, then add up, with how many organisations reported false positives.
+        const perOrg = counted(db.selectFrom("sightings as s"))
+          .select(["s.attribute_id", sql<number>`sum(s.type)`.as("fp"), sql<number>`count(*) - sum(s.type)`.as("tp")])
+          .groupBy(["s.attribute_id", "s.org_id"]);
+        const cap = (column: string) =>
+          rule.maxPerOrg === undefined ? sql<number>`o.${sql.ref(column)}` : sql<number>`case when o.${sql.ref(column)} > ${rule.maxPerOrg} then ${rule.maxPerOrg} else o.${sql.ref(column)} end`;
+        const fp = sql<number>`sum(${cap("fp")})`;
+        // Parenthesised: it is multiplied by the threshold below.
+        const total = sql<number>`(sum(${cap("fp")}) + sum(${cap("tp")}))`;
+        const orgs = sql<number>`sum(case when o.fp > 0 then 1 else 0 end)`;
+        counts = db
+          .selectFrom(perOrg.as("o"))
+          .select(["o.attribute_id", fp.as("fp"), total.as("total"), orgs.as("orgs")])
+          .groupBy("o.attribute_id")
+          .having((eb) => eb.and([eb(fp, ">", rule.minimalFp), shareAtLeast(fp, total), eb(orgs, ">=", rule.minOrgs ?? 1)]));
       }
       // A cross join with the key in WHERE: SQLite then keeps the written order (the few counted
       // attributes first, each looked up by its key) instead of scanning every to_ids attribute
@@ -188,7 +209,7 @@ export function sweepsRepo(base: Db): SweepsPort {
       const base = db.selectFrom(counts.as("c")).crossJoin("attributes as a").whereRef("a.id", "=", "c.attribute_id");
       const joined = needsEvents(scope, viewer) ? base.innerJoin("events as e", "e.id", "a.event_id") : base;
       const rows = await (joined as typeof base)
-        .select(["a.id", "a.event_id", "a.uuid", "a.type", "a.value", "c.fp", "c.total"])
+        .select(["a.id", "a.event_id", "a.uuid", "a.type", "a.value", "c.fp", "c.total", "c.orgs"])
         .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer))
         .orderBy("a.event_id")
         .orderBy("a.id")
@@ -202,6 +223,7 @@ export function sweepsRepo(base: Db): SweepsPort {
           value: row.value,
           tp: Number(row.total) - Number(row.fp),
           fp: Number(row.fp),
+          ...(byOrganisation ? { orgs: Number(row.orgs) } : {}),
         }),
       );
     },
