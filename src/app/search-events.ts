@@ -3,11 +3,11 @@
  * organisation) and, when attribute-level filters are given (value, type, category, to_ids), that
  * hold at least one matching attribute. Events stream in batches with their attributes.
  */
-import type { EventTree, Principal } from "../core/domain.js";
+import type { AttributeView, EventRecord, EventTree, Principal } from "../core/domain.js";
 import { mispBool, parseWith } from "../misp/parse.js";
 import { listFilter, tagFilter } from "../misp/rest-search.js";
 import { datePoint, timeRange, timePoint } from "../misp/time-filters.js";
-import type { EventListFilter } from "../store/store.js";
+import type { AttributeFilter, EventListFilter } from "../store/store.js";
 import { viewerOf, type AppContext } from "./context.js";
 import { loadEventTrees } from "./event-view.js";
 import { parseAttributeSearch } from "./search-attributes.js";
@@ -57,7 +57,10 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
     const groups: number[][] = [];
     if (tags.any.length) groups.push((await ids(tags.any)).flat());
     groups.push(...(await ids(tags.all)));
-    if (groups.length) filter.withTagIds = groups;
+    if (groups.length) {
+      filter.withTagIds = groups;
+      filter.tagsOnAttributesToo = true;
+    }
     if (tags.none.length) filter.withoutTagIds = (await ids(tags.none)).flat();
   }
   if (present(params.org)) {
@@ -66,12 +69,14 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
     filter.orgcIds = found;
   }
 
+  let attributeFilter: AttributeFilter | undefined;
   if (ATTRIBUTE_LEVEL.some((name) => present(params[name]))) {
     const picked = Object.fromEntries(ATTRIBUTE_LEVEL.filter((n) => present(params[n])).map((n) => [n, params[n]]));
-    const { filter: attributeFilter } = await parseAttributeSearch(context, picked);
+    attributeFilter = (await parseAttributeSearch(context, picked)).filter;
     const matching = await context.store.attributes.eventIdsMatching(attributeFilter, viewer);
     filter.ids = filter.ids ? filter.ids.filter((id) => matching.includes(id)) : matching;
   }
+  const droppedTagIds = new Set(filter.withoutTagIds ?? []);
 
   const metadata = present(params.metadata) && parseWith(mispBool, params.metadata, "metadata");
   const sightings = present(params.includeSightings) && parseWith(mispBool, params.includeSightings, "includeSightings");
@@ -86,12 +91,36 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
     const start = limit === undefined ? 0 : (page - 1) * limit;
     const end = limit === undefined ? total : Math.min(total, start + limit);
     for (let offset = start; offset < end; offset += batch) {
-      const events = await context.store.events.list(filter, viewer, { limit: Math.min(batch, end - offset), offset });
+      // MISP answers events/restSearch in ascending id order.
+      const events = await context.store.events.list(filter, viewer, { limit: Math.min(batch, end - offset), offset, order: { by: "id", direction: "asc" } });
       if (events.length === 0) return;
       const trees = await loadEventTrees(context, principal, events, { sightings: sightings && !metadata, eventTagsOnAttributes: false });
       // metadata: the events without their attributes and objects.
-      yield metadata ? trees.map((tree) => ({ ...tree, attributes: [], objects: [] })) : trees;
+      if (metadata) yield trees.map((tree) => ({ ...tree, attributes: [], objects: [] }));
+      else yield narrowTrees(trees, await matchingIds(events), droppedTagIds);
     }
   }
+  /** With attribute-level filters, the ids of the attributes of these events that match them. */
+  async function matchingIds(events: readonly EventRecord[]): Promise<Set<number> | null> {
+    if (!attributeFilter) return null;
+    const rows = await context.store.attributes.search({ ...attributeFilter, eventIds: events.map((e) => e.id) }, viewer, { limit: 1_000_000_000 });
+    return new Set(rows.map((a) => a.id));
+  }
   return { total, metadata, pages: pages() };
+}
+
+/**
+ * MISP returns, inside each matching event, only the attributes that match the attribute-level
+ * filters, and drops those carrying a NOT tag; objects left without attributes go too.
+ */
+function narrowTrees(trees: EventTree[], matching: Set<number> | null, droppedTagIds: ReadonlySet<number>): EventTree[] {
+  if (matching === null && droppedTagIds.size === 0) return trees;
+  const keep = (view: AttributeView) => (matching === null || matching.has(view.attribute.id)) && !view.tags.some((link) => droppedTagIds.has(link.tag.id));
+  return trees.map((tree) => ({
+    ...tree,
+    attributes: tree.attributes.filter(keep),
+    objects: tree.objects
+      .map((o) => ({ ...o, attributes: o.attributes.filter(keep) }))
+      .filter((o, i) => o.attributes.length > 0 || (matching === null && tree.objects[i]!.attributes.length === 0)),
+  }));
 }

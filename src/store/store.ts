@@ -94,8 +94,30 @@ export interface EventListFilter {
   uuids?: string[];
   /** Event ids carrying all of / none of these tag ids (event tags). */
   withTagIds?: number[][];
+  /** `withTagIds` also match the tags of the event's live attributes (events/restSearch). */
+  tagsOnAttributesToo?: boolean;
   withoutTagIds?: number[];
   threatLevelIds?: number[];
+  notThreatLevelIds?: number[];
+  notIds?: number[];
+  notOrgcIds?: number[];
+  distributions?: number[];
+  notDistributions?: number[];
+  analyses?: number[];
+  notAnalyses?: number[];
+  /** Text in the info, a live attribute's value or comment, or the name of an event or attribute tag. */
+  anyText?: string;
+  /** Text in a live attribute's value. */
+  attributeValue?: string;
+  /** Text in the e-mail address of the user who created the event. */
+  creatorEmail?: string;
+}
+
+/** The event fields a list can be sorted on (events/index `sort`). */
+export const EVENT_SORT_FIELDS = ["id", "info", "date", "timestamp", "publish_timestamp", "threat_level_id", "analysis", "distribution", "org", "published"] as const;
+export interface EventOrder {
+  by: (typeof EVENT_SORT_FIELDS)[number];
+  direction: "asc" | "desc";
 }
 
 export interface EventsPort {
@@ -108,8 +130,8 @@ export interface EventsPort {
   updateMany(ids: readonly number[], fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
   /** Deletes an event with its objects, attributes, tags and sightings. */
   delete(id: number): Promise<void>;
-  /** Visible events matching the filter, newest first. */
-  list(filter: EventListFilter, viewer: Viewer, page: { limit: number; offset: number }): Promise<EventRecord[]>;
+  /** Visible events matching the filter, newest first unless `order` says otherwise (ties by id). */
+  list(filter: EventListFilter, viewer: Viewer, page: { limit: number; offset: number; order?: EventOrder }): Promise<EventRecord[]>;
   count(filter: EventListFilter, viewer: Viewer): Promise<number>;
   isVisible(event: EventRecord, viewer: Viewer): boolean;
   tags(eventIds: readonly number[]): Promise<Map<number, TagLinkRecord[]>>;

@@ -1,22 +1,22 @@
 /** Events: add, view, edit, delete, publish, alert, unpublish, index, restSearch and tags. */
 import type { Context } from "hono";
-import { addEvent, deleteEvent, editEvent, findEvent, listEvents, publishEvent, unpublishEvent } from "../../app/events.js";
+import { addEvent, deleteEvent, editEvent, findEvent, publishEvent, unpublishEvent } from "../../app/events.js";
+import { listEventIndex } from "../../app/event-index.js";
+import { parseEventIndexQuery } from "./misp-events-index.schema.js";
 import { loadEventTree } from "../../app/event-view.js";
 import { searchEvents } from "../../app/search-events.js";
 import { scoreEventTrees } from "../../app/search-scored.js";
 import { changeTag } from "../../app/attributes.js";
 import type { Principal } from "../../core/domain.js";
-import { eventEdit, eventInput, mispBool, mispInt, parseWith, isObject } from "../../misp/parse.js";
+import { eventEdit, eventInput, parseWith, isObject } from "../../misp/parse.js";
 import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
-import { checkParameters, listFilter } from "../../misp/rest-search.js";
+import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
 import { jsonBody, urlParameters } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
 import { commaJoined, streamResponse } from "../stream.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
-import type { EventListFilter } from "../../store/store.js";
-import { datePoint, timePoint } from "../../misp/time-filters.js";
 
 async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, reference: string | number, params: Record<string, unknown> = {}) {
   const event = await findEvent(deps.context, principal, reference);
@@ -27,27 +27,6 @@ async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, refe
   });
   await scoreEventTrees(deps.context, principal, [tree], params);
   return c.json(presentEvent(tree, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
-}
-
-function eventListFilter(params: Record<string, unknown>, now: number): EventListFilter {
-  const filter: EventListFilter = {};
-  const info = params.eventinfo ?? params.searchinfo;
-  if (typeof info === "string" && info !== "") filter.info = info;
-  const published = params.published ?? params.searchpublished;
-  if (published !== undefined && published !== "" && published !== null && published !== 2 && published !== "2") {
-    filter.published = parseWith(mispBool, published, "published");
-  }
-  const ids = listFilter(params.eventid ?? params.searcheventid, "eventid").include;
-  if (ids.length) filter.ids = ids.map((id) => parseWith(mispInt, id, "eventid"));
-  const from = params.datefrom ?? params.date_from ?? params.searchDatefrom;
-  const to = params.dateuntil ?? params.date_to ?? params.searchDateuntil;
-  if (from !== undefined && from !== "") filter.dateFrom = datePoint(from, now, "datefrom");
-  if (to !== undefined && to !== "") filter.dateTo = datePoint(to, now, "dateuntil");
-  if (params.timestamp !== undefined && params.timestamp !== "") filter.timestampFrom = timePoint(params.timestamp, now, "timestamp");
-  if (params.publish_timestamp !== undefined && params.publish_timestamp !== "") {
-    filter.publishTimestampFrom = timePoint(params.publish_timestamp, now, "publish_timestamp");
-  }
-  return filter;
 }
 
 export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
@@ -131,13 +110,10 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       methods: ["GET", "POST"],
       path: "/events/index",
       group: "events",
-      summary: "Visible events, newest first (filters: eventinfo, published, eventid, datefrom, dateuntil, timestamp; page, limit).",
+      summary: "Visible events, newest first unless sorted (sort, direction), with every filter of PyMISP's search_index; page, limit.",
       handler: async (c, principal) => {
-        const params = await allParameters(c);
-        const limit = params.limit === undefined || params.limit === "" ? 50_000 : parseWith(mispInt, params.limit, "limit");
-        const page = params.page === undefined || params.page === "" ? 1 : parseWith(mispInt, params.page, "page");
-        if (limit < 1 || page < 1) throw new HttpError(400, "page and limit must be at least 1");
-        const result = await listEvents(context, principal, eventListFilter(params, context.now()), { limit, page });
+        const query = parseEventIndexQuery(await allParameters(c), context.now());
+        const result = await listEventIndex(context, principal, query);
         c.header("X-Result-Count", String(result.total));
         return c.json(result.events.map((e) => presentEventIndexRow(e.event, e.tags, e.attributeCount, result.orgs)));
       },
