@@ -145,7 +145,14 @@ export interface ObjectsPort {
   /** Which of these uuids are taken already. */
   existingUuids(uuids: readonly string[]): Promise<Set<string>>;
   byId(id: number): Promise<ObjectRecord | null>;
+  byUuid(uuid: string): Promise<ObjectRecord | null>;
+  /** Objects by name, event and uuid, in id order (objects/restSearch); visibility is the caller's. */
+  search(filter: { names?: string[]; eventIds?: number[]; uuids?: string[]; deleted: boolean | "both"; limit: number }): Promise<ObjectRecord[]>;
   byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<ObjectRecord[]>;
+  update(id: number, fields: Partial<Omit<ObjectRecord, "id" | "uuid" | "event_id">>): Promise<void>;
+  /** Removes the object row; its attributes must have been deleted through AttributesPort first. */
+  delete(id: number): Promise<void>;
+  isVisible(object: ObjectRecord, event: EventRecord, viewer: Viewer): boolean;
 }
 
 /** restSearch filters for attributes, already parsed and validated. */
