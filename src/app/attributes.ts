@@ -152,3 +152,27 @@ export async function changeTag(
     return { target: request.target, targetId: found.attribute?.id ?? found.event.id, tag, changed };
   });
 }
+
+/**
+ * tags/attachTagToObject and removeTagFromObject: the target is named by uuid only, and may be an
+ * attribute or an event; anything else is MISP's "Invalid Target.".
+ */
+export async function changeTagByUuid(
+  context: AppContext,
+  principal: Principal,
+  request: { uuid: string; tag: string | number; local: boolean; remove: boolean },
+): Promise<TagChange> {
+  const uuid = request.uuid.trim().toLowerCase();
+  if (!UUID.test(uuid)) throw new HalflifeError("NOT_FOUND", "Invalid Target.", { field: "uuid" });
+  const target = (await context.store.attributes.byUuid(uuid)) ? "attribute" : (await context.store.events.byUuid(uuid)) ? "event" : null;
+  if (target === null) throw new HalflifeError("NOT_FOUND", "Invalid Target.", { field: "uuid" });
+  return changeTag(context, principal, { target, reference: uuid, tag: request.tag, local: request.local, remove: request.remove });
+}
+
+/** MISP's messages for a tag change: "Tag tlp:red(7) successfully attached to Event(12)." */
+export function tagChangeMessage(change: TagChange, remove: boolean): string {
+  const target = `${change.target === "event" ? "Event" : "Attribute"}(${change.targetId})`;
+  const tag = `Tag ${change.tag.name}(${change.tag.id})`;
+  if (remove) return change.changed ? `${tag} successfully removed from ${target}.` : `${tag} is not attached to ${target}.`;
+  return change.changed ? `${tag} successfully attached to ${target}.` : `${tag} is already attached to ${target}.`;
+}

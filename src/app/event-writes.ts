@@ -68,7 +68,7 @@ export interface PreparedEvent {
   objects: PreparedObject[];
 }
 
-export function prepareEvent(input: EventInput, now: number): PreparedEvent {
+export function prepareEvent(input: EventInput, now: number, defaults: { distribution: EventRecord["distribution"] } = { distribution: 1 }): PreparedEvent {
   const seen = new Set<string>();
   const unique = (uuid: string, field: string) => {
     if (seen.has(uuid)) throw invalidInput(field, `repeats the uuid ${uuid}`);
@@ -97,7 +97,7 @@ export function prepareEvent(input: EventInput, now: number): PreparedEvent {
       date: input.date ?? today,
       threat_level_id: input.threat_level_id ?? 4,
       analysis: input.analysis ?? 0,
-      distribution: (input.distribution ?? 0) as EventRecord["distribution"],
+      distribution: (input.distribution ?? defaults.distribution) as EventRecord["distribution"],
       sharing_group_id: input.sharing_group_id ?? 0,
       published: input.published ?? false,
       publish_timestamp: input.publish_timestamp ?? 0,

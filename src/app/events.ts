@@ -36,7 +36,7 @@ export async function findEventIn(
 export async function addEvent(context: AppContext, principal: Principal, input: EventInput): Promise<EventRecord> {
   requirePermission(principal, "perm_add", "You do not have permission to add events.");
   const now = context.now();
-  const prepared = prepareEvent(input, now);
+  const prepared = prepareEvent(input, now, { distribution: context.settings.defaultDistribution ?? 1 });
   // Only a site admin or a sync user may publish on creation; others always start unpublished.
   if (prepared.event.published && !principal.role.perm_site_admin && !principal.role.perm_publish) prepared.event.published = false;
   if (prepared.event.published && prepared.event.publish_timestamp === 0) prepared.event.publish_timestamp = now;

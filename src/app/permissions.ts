@@ -36,7 +36,7 @@ export function requireModifyEvent(principal: Principal, event: EventRecord): vo
 /** Publishing: perm_publish, on an event the user may modify. */
 export function requirePublish(principal: Principal, event: EventRecord): void {
   if (!principal.role.perm_site_admin && (!principal.role.perm_publish || !canModifyEvent(principal, event))) {
-    throw new HalflifeError("FORBIDDEN", "You do not have the permission to do that.", { field: "publish" });
+    throw new HalflifeError("FORBIDDEN", "You do not have permission to use this functionality.", { field: "publish" });
   }
 }
 

@@ -98,3 +98,14 @@ export async function editTag(context: AppContext, principal: Principal, id: num
     return (await tx.tags.byId(id))!;
   });
 }
+
+/** tags/delete: the tag and every link to it, for perm_tag_editor (MISP's rule) or site admins. */
+export async function deleteTag(context: AppContext, principal: Principal, id: number): Promise<TagRecord> {
+  requirePermission(principal, "perm_tag_editor", "You do not have permission to delete tags.");
+  return context.store.transaction(async (tx) => {
+    const tag = await tx.tags.byId(id);
+    if (!tag) throw new HalflifeError("NOT_FOUND", "Invalid tag");
+    await tx.tags.delete(id);
+    return tag;
+  });
+}

@@ -247,6 +247,8 @@ export interface TagsPort {
   /** Bulk links for imports. */
   attachManyToAttributes(links: ReadonlyArray<{ attribute_id: number; event_id: number; tag_id: number; local: boolean }>): Promise<void>;
   usageCounts(tagIds: readonly number[]): Promise<Map<number, { events: number; attributes: number }>>;
+  /** Deletes a tag with its links to events and attributes. */
+  delete(id: number): Promise<void>;
 }
 
 export interface TaxonomiesPort {

@@ -1,7 +1,7 @@
 /** Taxonomies (index, view, enable, disable, update) and tags (index, view, add, edit, attach). */
-import { changeTag } from "../../app/attributes.js";
+import { changeTagByUuid, tagChangeMessage } from "../../app/attributes.js";
 import { findTaxonomy, setTaxonomyEnabled, updateBuiltinTaxonomies } from "../../app/taxonomies.js";
-import { checkTagName, colourFor, editTag } from "../../app/tags.js";
+import { checkTagName, colourFor, deleteTag, editTag } from "../../app/tags.js";
 import { requirePermission } from "../../app/permissions.js";
 import { HalflifeError, invalidInput } from "../../core/errors.js";
 import { taxonomyTags } from "../../core/taxonomy.js";
@@ -170,6 +170,17 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       },
     });
 
+  table.add({
+    methods: ["POST", "DELETE"],
+    path: "/tags/delete/:id",
+    group: "tags",
+    summary: "Delete a tag and its links to events and attributes (perm_tag_editor).",
+    handler: async (c, principal) => {
+      const tag = await deleteTag(context, principal, parseWith(mispInt, pathParam(c, "id"), "id"));
+      return c.json(presentSaved("Tag deleted.", requestPath(c), tag.id));
+    },
+  });
+
   // PyMISP's tag() and untag() use these two, naming the event or attribute by uuid.
   for (const remove of [false, true]) {
     table.add({
@@ -182,11 +193,8 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
         if (typeof body.uuid !== "string" || (typeof body.tag !== "string" && typeof body.tag !== "number")) {
           throw invalidInput("uuid", "name the event or attribute by uuid, and the tag by name or id");
         }
-        const uuid = body.uuid.toLowerCase();
-        const target = (await context.store.attributes.byUuid(uuid)) ? "attribute" : "event";
-        const change = await changeTag(context, principal, { target, reference: uuid, tag: body.tag, local: flag(body.local), remove });
-        const name = remove ? "Tag removed." : change.changed ? "Tag added." : "Tag was already attached.";
-        return c.json(presentSaved(name, requestPath(c), change.targetId));
+        const change = await changeTagByUuid(context, principal, { uuid: body.uuid, tag: body.tag, local: flag(body.local), remove });
+        return c.json(presentSaved(tagChangeMessage(change, remove), requestPath(c), change.targetId));
       },
     });
   }
