@@ -144,7 +144,8 @@ export async function editObject(context: AppContext, principal: Principal, refe
 export async function deleteObject(context: AppContext, principal: Principal, reference: string, hard: boolean): Promise<ObjectRecord> {
   const now = context.now();
   return context.store.transaction(async (tx) => {
-    const { object, event } = await findObjectIn(tx, context, principal, reference, { includeDeleted: hard });
+    // Deleting a soft-deleted object again answers as MISP does: deleted.
+    const { object, event } = await findObjectIn(tx, context, principal, reference, { includeDeleted: true });
     requireModifyEvent(principal, event);
     const attributes = (await tx.attributes.byEvents([event.id], { includeDeleted: true })).filter((a) => a.object_id === object.id);
     if (hard) {

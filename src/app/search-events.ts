@@ -27,7 +27,8 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
   const viewer = viewerOf(context, principal);
   const filter: EventListFilter = {};
 
-  const ids = listFilter(params.eventid, "eventid").include;
+  // PyMISP passes unknown keyword arguments through, and its own test suite writes event_id.
+  const ids = listFilter(params.eventid ?? params.event_id, "eventid").include;
   for (const id of ids) if (!/^\d+$/.test(id)) throw invalidInput("eventid", `must be event ids, got ${JSON.stringify(id)}`);
   if (ids.length) filter.ids = ids.map(Number);
   const uuids = listFilter(params.uuid, "uuid").include;
@@ -47,6 +48,11 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
   if (present(params.from)) filter.dateFrom = datePoint(params.from, now, "from");
   if (present(params.to)) filter.dateTo = datePoint(params.to, now, "to");
   if (typeof params.eventinfo === "string" && params.eventinfo !== "") filter.info = params.eventinfo.replaceAll("%", "");
+  // quickfilter (and searchall given as text): the text anywhere in the event, its attributes' values and comments, or its tags.
+  for (const name of ["quickfilter", "searchall"]) {
+    const text = params[name];
+    if (typeof text === "string" && text.replace(/%/g, "") !== "") filter.anyText = text.replace(/^%+|%+$/g, "");
+  }
   const threat = listFilter(params.threat_level_id, "threat_level_id").include;
   if (threat.length) filter.threatLevelIds = threat.map(Number);
 
@@ -79,6 +85,9 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
   const droppedTagIds = new Set(filter.withoutTagIds ?? []);
 
   const metadata = present(params.metadata) && parseWith(mispBool, params.metadata, "metadata");
+  // deleted: 1, [0, 1] or "only" show soft-deleted attributes and objects inside the events too.
+  const deleted = params.deleted;
+  const includeDeleted = deleted === "only" || (Array.isArray(deleted) ? deleted.some((d) => parseWith(mispBool, d, "deleted")) : present(deleted) && parseWith(mispBool, deleted, "deleted"));
   const sightings = present(params.includeSightings) && parseWith(mispBool, params.includeSightings, "includeSightings");
   const limit = present(params.limit) ? Number(params.limit) : undefined;
   const page = present(params.page) ? Number(params.page) : 1;
@@ -94,7 +103,7 @@ export async function searchEvents(context: AppContext, principal: Principal, pa
       // MISP answers events/restSearch in ascending id order.
       const events = await context.store.events.list(filter, viewer, { limit: Math.min(batch, end - offset), offset, order: { by: "id", direction: "asc" } });
       if (events.length === 0) return;
-      const trees = await loadEventTrees(context, principal, events, { sightings: sightings && !metadata, eventTagsOnAttributes: false });
+      const trees = await loadEventTrees(context, principal, events, { sightings: sightings && !metadata, eventTagsOnAttributes: false, includeDeleted });
       // metadata: the events without their attributes and objects.
       if (metadata) yield trees.map((tree) => ({ ...tree, attributes: [], objects: [] }));
       else yield narrowTrees(trees, await matchingIds(events), droppedTagIds);

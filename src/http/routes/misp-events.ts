@@ -8,7 +8,7 @@ import { searchEvents } from "../../app/search-events.js";
 import { scoreEventTrees } from "../../app/search-scored.js";
 import { changeTag } from "../../app/attributes.js";
 import type { Principal } from "../../core/domain.js";
-import { eventEdit, eventInput, parseWith, isObject } from "../../misp/parse.js";
+import { eventEdit, eventInput, mispFlag, parseWith, isObject } from "../../misp/parse.js";
 import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
 import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
@@ -26,7 +26,9 @@ async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, refe
     eventTagsOnAttributes: false,
   });
   await scoreEventTrees(deps.context, principal, [tree], params);
-  return c.json(presentEvent(tree, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
+  // metadata:1 (events/add, events/edit, events/view): the event without its attributes and objects.
+  const shown = params.metadata !== undefined && parseWith(mispFlag, params.metadata, "metadata") ? { ...tree, attributes: [], objects: [] } : tree;
+  return c.json(presentEvent(shown, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
 }
 
 export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
@@ -41,7 +43,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const input = parseWith(eventInput, await modelBody(c, "Event"));
         const event = await addEvent(context, principal, input);
-        return viewAnswer(c, deps, principal, event.id);
+        return viewAnswer(c, deps, principal, event.id, { metadata: urlParameters(c).metadata });
       },
     })
     .add({
@@ -63,7 +65,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const edit = parseWith(eventEdit, await modelBody(c, "Event"));
         const event = await editEvent(context, principal, pathParam(c, "id"), edit);
-        return viewAnswer(c, deps, principal, event.id);
+        return viewAnswer(c, deps, principal, event.id, { metadata: urlParameters(c).metadata });
       },
     })
     .add({
@@ -125,7 +127,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Search events (returnFormat json): event filters, plus attribute filters that an event must match.",
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
-        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata"]);
+        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata", "event_id", "quickfilter"]);
         if (params.returnFormat !== undefined && params.returnFormat !== "json") {
           throw new HttpError(400, "events/restSearch answers returnFormat json only; use attributes/restSearch for csv and text");
         }
