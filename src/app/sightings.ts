@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { HalflifeError, invalidInput } from "../core/errors.js";
 import type { AttributeRecord, EventRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
 import type { SightingFilter } from "../store/store.js";
+import { resolveOrgIds } from "./event-index.js";
 import { viewerOf, type AppContext } from "./context.js";
 import { findAttributeIn } from "./attributes.js";
 import { findEventIn } from "./events.js";
@@ -80,8 +81,9 @@ export interface SightingSearch {
   types?: number[];
   from?: number;
   to?: number;
-  orgIds?: number[];
-  notOrgIds?: number[];
+  /** Organisations by id, uuid or name; the store resolves them here, not at the edge. */
+  orgs?: string[];
+  notOrgs?: string[];
   source?: string;
 }
 
@@ -99,8 +101,8 @@ export async function searchSightings(context: AppContext, principal: Principal,
   const viewer = viewerOf(context, principal);
   const filter: SightingFilter = {};
   if (search.types) filter.types = search.types;
-  if (search.orgIds) filter.orgIds = search.orgIds;
-  if (search.notOrgIds) filter.notOrgIds = search.notOrgIds;
+  if (search.orgs?.length) filter.orgIds = await resolveOrgIds(context.store, search.orgs);
+  if (search.notOrgs?.length) filter.notOrgIds = await resolveOrgIds(context.store, search.notOrgs);
   if (search.source !== undefined) filter.source = search.source;
   if (search.from === undefined && search.to === undefined) filter.from = context.now() - DEFAULT_WINDOW;
   else {
@@ -147,14 +149,14 @@ async function withRelated(context: AppContext, sightings: SightingRecord[]): Pr
 export async function listSightings(
   context: AppContext,
   principal: Principal,
-  request: { context: "attribute" | "event"; reference: string; orgId?: number },
+  request: { context: "attribute" | "event"; reference: string; /** An organisation's id, uuid or name. */ org?: string },
 ): Promise<SightingListing> {
   const viewer = viewerOf(context, principal);
   const filter: SightingFilter =
     request.context === "attribute"
       ? { attributeIds: [(await findAttributeIn(context.store, context, principal, request.reference, { includeDeleted: true })).attribute.id] }
       : { eventIds: [(await findEventIn(context.store, context, principal, request.reference)).id] };
-  if (request.orgId !== undefined) filter.orgIds = [request.orgId];
+  if (request.org !== undefined) filter.orgIds = await resolveOrgIds(context.store, [request.org]);
   const sightings = (await context.store.sightings.list(filter, viewer)).reverse();
   return withRelated(context, sightings);
 }

@@ -9,13 +9,15 @@ import { scoreEventTrees } from "../../app/search-scored.js";
 import { changeTag } from "../../app/attributes.js";
 import type { Principal } from "../../core/domain.js";
 import { eventEdit, eventInput, mispFlag, parseWith, isObject } from "../../misp/parse.js";
-import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
+import { presentEvent, presentEventIndexRow, presentRelatedEvents, presentSaved } from "../../misp/present.js";
+import { relatedEvents } from "../../app/correlations.js";
 import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
 import { jsonBody, urlParameters } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
 import { commaJoined, streamResponse } from "../stream.js";
+import { attributeSearchAnswer } from "./attribute-search-answer.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
 
 async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, reference: string | number, params: Record<string, unknown> = {}) {
@@ -124,19 +126,30 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       methods: ["GET", "POST"],
       path: "/events/restSearch",
       group: "events",
-      summary: "Search events (returnFormat json): event filters, plus attribute filters that an event must match.",
+      summary: "Search events: event filters, and attribute filters that narrow the attributes returned; returnFormat json, or csv and text (attribute lists).",
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
         const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata", "event_id", "quickfilter"]);
+        // csv and text list attributes, as MISP's events/restSearch exports do: the attribute search answers them.
+        if (params.returnFormat === "csv" || params.returnFormat === "text") {
+          const { event_id, ...rest } = params;
+          return attributeSearchAnswer(c, context, principal, event_id === undefined || rest.eventid !== undefined ? rest : { ...rest, eventid: event_id }, ignored);
+        }
         if (params.returnFormat !== undefined && params.returnFormat !== "json") {
-          throw new HttpError(400, "events/restSearch answers returnFormat json only; use attributes/restSearch for csv and text");
+          throw new HttpError(400, "events/restSearch answers returnFormat json, csv and text");
         }
         const result = await searchEvents(context, principal, params);
         const withScores = flag(params.includeScoresOnEvent);
+        const withCorrelations = params.includeCorrelations !== undefined && parseWith(mispFlag, params.includeCorrelations, "includeCorrelations");
         async function* chunks(): AsyncIterable<string[]> {
           for await (const trees of result.pages) {
             await scoreEventTrees(context, principal, trees, params);
-            yield trees.map((tree) => JSON.stringify(presentEvent(tree, { includeScoresOnEvent: withScores })));
+            const related = withCorrelations ? await relatedEvents(context, principal, trees) : null;
+            yield trees.map((tree) => {
+              const presented = presentEvent(tree, { includeScoresOnEvent: withScores }) as { Event: Record<string, unknown> };
+              if (related) presented.Event.RelatedEvent = presentRelatedEvents(related.get(tree.event.id) ?? []);
+              return JSON.stringify(presented);
+            });
           }
         }
         const headers: Record<string, string> = { "X-Result-Count": String(result.total) };

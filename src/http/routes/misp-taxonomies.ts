@@ -87,7 +87,8 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Re-apply Halflife's built-in scoring taxonomies (site admins). Other taxonomies come from `halflife taxonomies import`.",
       handler: async (c, principal) => {
         const results = await updateBuiltinTaxonomies(context, principal);
-        return c.json(presentSaved(`Successfully updated ${results.length} taxonomies.`, requestPath(c)));
+        const message = results.length === 0 ? "All taxonomy libraries are up to date already." : `Successfully updated ${results.length} taxonomies.`;
+        return c.json(presentSaved(message, requestPath(c)));
       },
     })
     .add({
