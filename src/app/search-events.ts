@@ -10,7 +10,7 @@ import { datePoint, timeRange, timePoint } from "../misp/time-filters.js";
 import type { AttributeFilter, EventListFilter } from "../store/store.js";
 import { viewerOf, type AppContext } from "./context.js";
 import { loadEventTrees } from "./event-view.js";
-import { parseAttributeSearch } from "./search-attributes.js";
+import { parseAttributeSearch, type ParsedAttributeSearch } from "./search-attributes.js";
 import { invalidInput } from "../core/errors.js";
 
 export interface EventSearchResult {
@@ -132,4 +132,21 @@ function narrowTrees(trees: EventTree[], matching: Set<number> | null, droppedTa
       .map((o) => ({ ...o, attributes: o.attributes.filter(keep) }))
       .filter((o, i) => o.attributes.length > 0 || (matching === null && tree.objects[i]!.attributes.length === 0)),
   }));
+}
+
+/**
+ * events/restSearch with returnFormat csv: MISP exports every attribute of the matching events,
+ * so attribute-level filters choose the events here rather than the rows. Text keeps them on the
+ * rows (it lists IDS values). Returns the attribute search to run.
+ */
+export async function eventExportSearch(context: AppContext, principal: Principal, params: Record<string, unknown>): Promise<ParsedAttributeSearch> {
+  const { event_id, ...rest } = params;
+  const base = event_id === undefined || rest.eventid !== undefined ? rest : { ...rest, eventid: event_id };
+  if (base.returnFormat !== "csv" || !ATTRIBUTE_LEVEL.some((name) => present(base[name]))) return parseAttributeSearch(context, base);
+  const picked = Object.fromEntries(ATTRIBUTE_LEVEL.filter((n) => present(base[n])).map((n) => [n, base[n]]));
+  const eventLevel = Object.fromEntries(Object.entries(base).filter(([name]) => !ATTRIBUTE_LEVEL.includes(name)));
+  const [selector, search] = await Promise.all([parseAttributeSearch(context, picked), parseAttributeSearch(context, eventLevel)]);
+  const matching = await context.store.attributes.eventIdsMatching(selector.filter, viewerOf(context, principal));
+  const eventIds = search.filter.eventIds ? search.filter.eventIds.filter((id) => matching.includes(id)) : matching;
+  return { ...search, filter: { ...search.filter, eventIds: eventIds.length ? eventIds : [-1] } };
 }

@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import type { AppContext } from "../../app/context.js";
-import { parseAttributeSearch } from "../../app/search-attributes.js";
+import { parseAttributeSearch, type ParsedAttributeSearch } from "../../app/search-attributes.js";
 import { searchWithScores } from "../../app/search-scored.js";
 import type { Principal } from "../../core/domain.js";
 import { csvColumns, csvHeader, csvRows } from "../../misp/csv.js";
@@ -14,8 +14,15 @@ import { mispFlag, parseWith } from "../../misp/parse.js";
 import { correlationsOf } from "../../app/correlations.js";
 import { commaJoined, streamResponse } from "../stream.js";
 
-export async function attributeSearchAnswer(c: Context, context: AppContext, principal: Principal, params: Record<string, unknown>, ignored: readonly string[]): Promise<Response> {
-  const search = await parseAttributeSearch(context, params);
+export async function attributeSearchAnswer(
+  c: Context,
+  context: AppContext,
+  principal: Principal,
+  params: Record<string, unknown>,
+  ignored: readonly string[],
+  parsed?: ParsedAttributeSearch,
+): Promise<Response> {
+  const search = parsed ?? (await parseAttributeSearch(context, params));
   const result = await searchWithScores(context, principal, search, params);
   const headers: Record<string, string> = { "X-Result-Count": String(result.total), "X-Response-Format": search.options.returnFormat };
   if (ignored.length) headers["X-Halflife-Ignored-Parameters"] = ignored.join(",");

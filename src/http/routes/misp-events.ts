@@ -4,7 +4,7 @@ import { addEvent, deleteEvent, editEvent, findEvent, publishEvent, unpublishEve
 import { listEventIndex } from "../../app/event-index.js";
 import { parseEventIndexQuery } from "./misp-events-index.schema.js";
 import { loadEventTree } from "../../app/event-view.js";
-import { searchEvents } from "../../app/search-events.js";
+import { eventExportSearch, searchEvents } from "../../app/search-events.js";
 import { scoreEventTrees } from "../../app/search-scored.js";
 import { changeTag } from "../../app/attributes.js";
 import type { Principal } from "../../core/domain.js";
@@ -24,7 +24,8 @@ async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, refe
   const event = await findEvent(deps.context, principal, reference);
   const tree = await loadEventTree(deps.context, principal, event, {
     sightings: !flag(params.noSightings),
-    includeDeleted: flag(params.deleted),
+    // deleted: 1, true or [0, 1] (PyMISP's get_event(deleted=...)) show soft-deleted attributes and objects too.
+    includeDeleted: Array.isArray(params.deleted) ? params.deleted.some((d) => parseWith(mispFlag, d, "deleted")) : params.deleted !== undefined && parseWith(mispFlag, params.deleted, "deleted"),
     eventTagsOnAttributes: false,
   });
   await scoreEventTrees(deps.context, principal, [tree], params);
@@ -132,8 +133,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
         const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata", "event_id", "quickfilter"]);
         // csv and text list attributes, as MISP's events/restSearch exports do: the attribute search answers them.
         if (params.returnFormat === "csv" || params.returnFormat === "text") {
-          const { event_id, ...rest } = params;
-          return attributeSearchAnswer(c, context, principal, event_id === undefined || rest.eventid !== undefined ? rest : { ...rest, eventid: event_id }, ignored);
+          return attributeSearchAnswer(c, context, principal, params, ignored, await eventExportSearch(context, principal, params));
         }
         if (params.returnFormat !== undefined && params.returnFormat !== "json") {
           throw new HttpError(400, "events/restSearch answers returnFormat json, csv and text");
