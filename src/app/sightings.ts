@@ -162,12 +162,14 @@ export async function listSightings(
 }
 
 /** sightings/delete: a site admin, or the organisation that reported it (with perm_sighting). */
-export async function deleteSighting(context: AppContext, principal: Principal, id: number): Promise<SightingRecord> {
+export async function deleteSighting(context: AppContext, principal: Principal, reference: number | string): Promise<SightingRecord> {
   requirePermission(principal, "perm_sighting");
   return context.store.transaction(async (tx) => {
-    const sighting = await tx.sightings.byId(id);
+    // By id, or by uuid as PyMISP's delete_sighting names it.
+    const text = String(reference).trim();
+    const sighting = /^\d+$/.test(text) ? await tx.sightings.byId(Number(text)) : await tx.sightings.byUuid(text.toLowerCase());
     if (!sighting || (!principal.role.perm_site_admin && sighting.org_id !== principal.org.id)) throw new HalflifeError("NOT_FOUND", "Invalid sighting.");
-    await tx.sightings.delete(id);
+    await tx.sightings.delete(sighting.id);
     return sighting;
   });
 }

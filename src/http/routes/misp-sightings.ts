@@ -159,9 +159,8 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
       group: "sightings",
       summary: "Delete a sighting your organisation reported (site admins: any).",
       handler: async (c, principal) => {
-        const id = parseWith(mispInt, pathParam(c, "id"), "id");
-        await deleteSighting(context, principal, id);
-        return c.json(presentSaved("Sighting successfully deleted.", requestPath(c), id));
+        const sighting = await deleteSighting(context, principal, pathParam(c, "id"));
+        return c.json(presentSaved("Sighting successfully deleted.", requestPath(c), sighting.id));
       },
     });
 }
