@@ -46,7 +46,7 @@ export async function findObjectIn(
 async function viewOf(tx: StoreSession, context: AppContext, principal: Principal, object: ObjectRecord, event: EventRecord, includeDeleted: boolean): Promise<ObjectView> {
   const viewer = viewerOf(context, principal);
   const attributes = (await tx.attributes.byEvents([event.id], { includeDeleted }))
-    .filter((a) => a.object_id === object.id && tx.attributes.isVisible(a, event, viewer));
+    .filter((a) => a.object_id === object.id && tx.attributes.isVisible(a, event, object, viewer));
   const tags = await tx.attributes.tags(attributes.map((a) => a.id));
   const orgs = await tx.orgs.byIds([event.org_id, event.orgc_id]);
   return { object, event, attributes: attributes.map((attribute) => ({ attribute, tags: tags.get(attribute.id) ?? [] })), orgs };

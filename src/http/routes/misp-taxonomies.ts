@@ -1,5 +1,5 @@
 /** Taxonomies (index, view, enable, disable, update) and tags (index, view, add, edit, attach). */
-import { changeTagByUuid, tagChangeMessage } from "../../app/attributes.js";
+import { changeTag, tagChangeMessage } from "../../app/attributes.js";
 import { findTaxonomy, setTaxonomyEnabled, updateBuiltinTaxonomies } from "../../app/taxonomies.js";
 import { checkTagName, colourFor, deleteTag, editTag } from "../../app/tags.js";
 import { requirePermission } from "../../app/permissions.js";
@@ -194,7 +194,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
         if (typeof body.uuid !== "string" || (typeof body.tag !== "string" && typeof body.tag !== "number")) {
           throw invalidInput("uuid", "name the event or attribute by uuid, and the tag by name or id");
         }
-        const change = await changeTagByUuid(context, principal, { uuid: body.uuid, tag: body.tag, local: flag(body.local), remove });
+        const change = await changeTag(context, principal, { target: "either", reference: body.uuid.toLowerCase(), tag: body.tag, local: flag(body.local), remove });
         return c.json(presentSaved(tagChangeMessage(change, remove), requestPath(c), change.targetId));
       },
     });

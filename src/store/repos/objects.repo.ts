@@ -1,9 +1,9 @@
 import { flags, toObject } from "../rows.js";
 import type { ObjectsPort } from "../store.js";
 import { chunks, type Db } from "./common.js";
-import type { AttributeRecord, ObjectRecord } from "../../core/domain.js";
-import { isAttributeVisible } from "../visibility.js";
+import type { ObjectRecord } from "../../core/domain.js";
 import type { Dialect } from "../dialects/dialect.js";
+import { isObjectVisible } from "../visibility.js";
 
 export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
   return {
@@ -47,8 +47,6 @@ export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
       // The object's attributes go first, through the attributes port (which keeps what depends on them in step).
       await db.deleteFrom("objects").where("id", "=", id).execute();
     },
-    // An object's distribution narrows who sees its attributes exactly as an attribute's own does.
-    isVisible: (object, event, viewer) => isAttributeVisible({ distribution: object.distribution } as AttributeRecord, event, viewer),
     async byId(id) {
       const row = await db.selectFrom("objects").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toObject(row) : null;
@@ -71,5 +69,6 @@ export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
       }
       return out;
     },
+    isVisible: isObjectVisible,
   };
 }
