@@ -75,7 +75,17 @@ export const IN_SCOPE = [
 ] as const;
 
 /** In-scope methods that still fail, with the reason (docs/compatibility.md lists them too). */
-export const KNOWN_FAILURES: Partial<Record<(typeof IN_SCOPE)[number], string>> = {};
+export const KNOWN_FAILURES: Partial<Record<(typeof IN_SCOPE)[number], string>> = {
+  test_search_publish_timestamp: 'a time Halflife cannot read ("5x") is refused with 400 naming the field; MISP answers []',
+  test_search_csv: "includeContext (the event_* columns) is not in Halflife's CSV yet",
+  test_simple_event: "needs server settings, warninglists, malware-sample attachments and contact_event_reporter, which Halflife does not have",
+  test_attribute: "needs attribute proposals (Halflife has none), and the duplicate-attribute refusal is not done yet",
+  test_tags: "needs tags restricted to an organisation or user (tags/add, built on branch input) and non-exportable tags hidden in events/add and events/view (not done yet)",
+  test_taxonomies: "taxonomies/addTag (enable_taxonomy_tags) and taxonomies/toggleRequired are not done yet",
+  test_organisation: "the organisation administration answers differ from MISP's (the administration API, the lead's part)",
+  test_org_search: "organisations/index search by name (the administration API, the lead's part)",
+  test_roles_expanded: "a tags/add answer the suite cannot read as a tag (tags/add, built on branch input)",
+};
 
 const python = findVenvPython();
 const available = python.python !== null;
