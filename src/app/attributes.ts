@@ -37,7 +37,7 @@ export async function findAttributeIn(
 }
 
 export async function addAttributes(context: AppContext, principal: Principal, eventReference: string, inputs: AttributeInput[]): Promise<AttributeRecord[]> {
-  requirePermission(principal, "perm_add", "You do not have permission to add attributes.");
+  requirePermission(principal, "perm_add");
   const now = context.now();
   const prepared = inputs.map((input, i) => prepareAttribute(input, now, inputs.length > 1 ? `Attribute.${i}` : "Attribute"));
   const uuids = new Set<string>();

@@ -34,7 +34,7 @@ export async function findEventIn(
 }
 
 export async function addEvent(context: AppContext, principal: Principal, input: EventInput): Promise<EventRecord> {
-  requirePermission(principal, "perm_add", "You do not have permission to add events.");
+  requirePermission(principal, "perm_add");
   const now = context.now();
   const prepared = prepareEvent(input, now, { distribution: context.settings.defaultDistribution ?? 1 });
   // Only a site admin or a sync user may publish on creation; others always start unpublished.

@@ -69,7 +69,7 @@ async function insertAttributes(tx: StoreSession, principal: Principal, event: E
 
 /** objects/add/{event}: the object and its attributes, in one transaction. */
 export async function addObject(context: AppContext, principal: Principal, eventReference: string, input: ObjectInput): Promise<ObjectView> {
-  requirePermission(principal, "perm_add", "You do not have permission to add objects.");
+  requirePermission(principal, "perm_add");
   const now = context.now();
   const prepared = (input.Attribute ?? []).map((a, i) => prepareAttribute(a, now, `Attribute.${i}`));
   return context.store.transaction(async (tx) => {

@@ -39,7 +39,7 @@ export function sightingType(value: unknown): SightingType {
  * last sighting created, or MISP's "Could not add" message when nothing matches.
  */
 export async function addSightings(context: AppContext, principal: Principal, request: SightingRequest): Promise<SightingOutcome> {
-  requirePermission(principal, "perm_sighting", "You do not have permission to add sightings.");
+  requirePermission(principal, "perm_sighting");
   const type = sightingType(request.type);
   const date = request.timestamp ?? context.now();
   const source = (request.source ?? "").trim().slice(0, 255);

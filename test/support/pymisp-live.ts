@@ -80,7 +80,8 @@ export async function startLiveServer(env: Env = {}): Promise<LiveServer> {
   const dir = mkdtempSync(path.join(tmpdir(), "halflife-pymisp-serve-"));
   const child = spawn(process.execPath, [path.join(ROOT, "bin", "halflife.js"), "serve", "--host", "127.0.0.1", "--port", "0"], {
     cwd: dir,
-    env: { ...process.env, HALFLIFE_DB: path.join(dir, "halflife.db"), HALFLIFE_ADMIN_KEY: ADMIN_KEY, HALFLIFE_LOG_LEVEL: "warn", ...env },
+    // The suite expects the host organisation of MISP's training machine, named ORGNAME.
+    env: { ...process.env, HALFLIFE_DB: path.join(dir, "halflife.db"), HALFLIFE_ADMIN_KEY: ADMIN_KEY, HALFLIFE_ORG_NAME: "ORGNAME", HALFLIFE_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -125,7 +125,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Create a tag (perm_tag_editor); its numerical value comes from a stored taxonomy unless given.",
       body: tagEdit,
       handler: async (c, principal) => {
-        requirePermission(principal, "perm_tag_editor", "You do not have permission to create tags.");
+        requirePermission(principal, "perm_tag_editor");
         const body = parseWith(tagEdit, await modelBody(c, "Tag"));
         const name = checkTagName(body.name);
         const tag = await context.store.transaction(async (tx) => {
