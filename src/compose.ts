@@ -27,6 +27,7 @@ export async function openApp(config: Config, formulas: FormulaRegistry, clock: 
     settings: {
       sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3,
       orgName: config.HALFLIFE_ORG_NAME,
+      defaultDistribution: config.HALFLIFE_DEFAULT_DISTRIBUTION as 0 | 1 | 2 | 3,
       sweep: sweepSettingsFrom(config),
       sightingClockSkew: config.HALFLIFE_SIGHTING_CLOCK_SKEW,
     },

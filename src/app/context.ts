@@ -12,6 +12,8 @@ export interface InstanceSettings {
   sightingsPolicy: 0 | 1 | 2 | 3;
   /** Name of the organisation that owns the instance. */
   orgName: string;
+  /** Distribution of an event added without one (MISP's default_event_distribution); 1 when unset. */
+  defaultDistribution?: 0 | 1 | 2 | 3;
   /** The false-positive sweep's settings; the built-in defaults when unset. */
   sweep?: SweepSettings;
   /** How far in the future a sighting may be dated, in seconds (clocks differ a little); 300 when unset. */
@@ -39,6 +41,7 @@ export function viewerOf(context: AppContext, principal: Principal): Viewer {
   return {
     orgId: principal.org.id,
     siteAdmin: principal.role.perm_site_admin,
+    sync: principal.role.perm_sync,
     sightingsPolicy: context.settings.sightingsPolicy,
     hostOrgId: context.hostOrgId(),
   };

@@ -138,7 +138,7 @@ export function canUseTag(principal: Principal, tag: TagRecord): boolean {
  * tag takes its taxonomy entry's, when a stored taxonomy has one.
  */
 export async function addTag(context: AppContext, principal: Principal, input: TagEdit): Promise<TagRecord> {
-  requirePermission(principal, "perm_tag_editor", "You do not have permission to create tags.");
+  requirePermission(principal, "perm_tag_editor");
   const tag = checkTagEdit(input);
   if (tag.name === undefined) throw invalidInput("name", "is required");
   const name = tag.name;
@@ -163,7 +163,7 @@ export async function addTag(context: AppContext, principal: Principal, input: T
 
 /** tags/edit: site admins, or users with perm_tag_editor. */
 export async function editTag(context: AppContext, principal: Principal, id: number, input: TagEdit): Promise<TagRecord> {
-  requirePermission(principal, "perm_tag_editor", "You do not have permission to edit tags.");
+  requirePermission(principal, "perm_tag_editor");
   const edit = checkTagEdit(input);
   return context.store.transaction(async (tx) => {
     const tag = await tx.tags.byId(id);
@@ -175,5 +175,16 @@ export async function editTag(context: AppContext, principal: Principal, id: num
     }
     await tx.tags.update(id, edit);
     return (await tx.tags.byId(id))!;
+  });
+}
+
+/** tags/delete: the tag and every link to it, for perm_tag_editor (MISP's rule) or site admins. */
+export async function deleteTag(context: AppContext, principal: Principal, id: number): Promise<TagRecord> {
+  requirePermission(principal, "perm_tag_editor");
+  return context.store.transaction(async (tx) => {
+    const tag = await tx.tags.byId(id);
+    if (!tag) throw new HalflifeError("NOT_FOUND", "Invalid tag");
+    await tx.tags.delete(id);
+    return tag;
   });
 }

@@ -71,6 +71,8 @@ export const configSchema = z
     HALFLIFE_SIGHTINGS_POLICY: z.coerce.number().int().min(0).max(3).default(0),
     /** How far in the future a sighting may be dated, in seconds; later ones are refused, and sweeps do not count them. */
     HALFLIFE_SIGHTING_CLOCK_SKEW: z.coerce.number().int().min(0).max(7 * 86_400).default(300),
+    /** Distribution of an event added without one (MISP's MISP.default_event_distribution): 0 to 3. */
+    HALFLIFE_DEFAULT_DISTRIBUTION: z.coerce.number().int().min(0).max(3).default(1),
     /** Name of the organisation that owns the instance, created at first start. */
     HALFLIFE_ORG_NAME: z.string().min(1).max(255).default("Halflife"),
     /** Largest request body accepted, in bytes. */

@@ -17,8 +17,8 @@ import type {
   TaxonomyRecord,
   UserRecord,
 } from "../core/domain.js";
-import { PERMISSIONS } from "../core/domain.js";
 import { isoFromMicroseconds } from "./attribute-values.js";
+import { presentOrganisation, presentRoleFields, presentUserFields } from "./present-admin.js";
 
 type Json = Record<string, unknown>;
 const str = (value: number) => String(value);
@@ -153,6 +153,50 @@ export function presentObject(object: ObjectRecord, attributes: AttributeView[],
   };
 }
 
+/** RelatedAttribute entries: the correlating attribute with a brief of its event. */
+export function presentCorrelations(correlations: ReadonlyArray<{ attribute: AttributeRecord; event: EventRecord }>): Json[] {
+  return correlations.map(({ attribute, event }) => ({
+    id: str(attribute.id),
+    event_id: str(attribute.event_id),
+    object_id: str(attribute.object_id),
+    value: attribute.value,
+    type: attribute.type,
+    category: attribute.category,
+    uuid: attribute.uuid,
+    Event: {
+      id: str(event.id),
+      uuid: event.uuid,
+      info: event.info,
+      date: event.date,
+      org_id: str(event.org_id),
+      orgc_id: str(event.orgc_id),
+      published: event.published,
+      distribution: str(event.distribution),
+      threat_level_id: str(event.threat_level_id),
+      analysis: str(event.analysis),
+    },
+  }));
+}
+
+/** RelatedEvent entries: `{ Event: {…} }` briefs of the correlating events. */
+export function presentRelatedEvents(events: readonly EventRecord[]): Json[] {
+  return events.map((event) => ({
+    Event: {
+      id: str(event.id),
+      uuid: event.uuid,
+      info: event.info,
+      date: event.date,
+      org_id: str(event.org_id),
+      orgc_id: str(event.orgc_id),
+      published: event.published,
+      distribution: str(event.distribution),
+      threat_level_id: str(event.threat_level_id),
+      analysis: str(event.analysis),
+      timestamp: str(event.timestamp),
+    },
+  }));
+}
+
 /** The event's own fields, in MISP's order. */
 export function eventFields(event: EventRecord, attributeCount: number): Json {
   return {
@@ -178,8 +222,24 @@ export function eventFields(event: EventRecord, attributeCount: number): Json {
   };
 }
 
-/** events/view: `{"Event": {...}}`. */
-export function presentEvent(tree: EventTree, options: { includeScoresOnEvent?: boolean } = {}): Json {
+/** The tree without the tags MISP keeps out of its answers (exportable: false), as it shows them. */
+function exportableTags(tree: EventTree): EventTree {
+  const keep = (links: readonly TagLinkRecord[]) => links.filter((link) => link.tag.exportable);
+  const view = (v: AttributeView): AttributeView => ({ ...v, tags: keep(v.tags), ...(v.eventTags ? { eventTags: keep(v.eventTags) } : {}) });
+  return {
+    ...tree,
+    tags: keep(tree.tags),
+    attributes: tree.attributes.map(view),
+    objects: tree.objects.map((o) => ({ ...o, attributes: o.attributes.map(view) })),
+  };
+}
+
+/**
+ * events/view: `{"Event": {...}}`. Tags that are not exportable are left out, as MISP leaves them
+ * out of every answer, unless `allTags` (restSearch's includeAllTags) asks for them.
+ */
+export function presentEvent(whole: EventTree, options: { includeScoresOnEvent?: boolean; allTags?: boolean } = {}): Json {
+  const tree = options.allTags ? whole : exportableTags(whole);
   const count = tree.attributes.length + tree.objects.reduce((n, o) => n + o.attributes.length, 0);
   const event: Json = {
     ...eventFields(tree.event, count),
@@ -212,44 +272,16 @@ export function presentEventIndexRow(event: EventRecord, tags: TagLinkRecord[], 
 }
 
 export function presentRole(role: RoleRecord): Json {
-  const out: Json = { id: str(role.id), name: role.name };
-  for (const permission of PERMISSIONS) out[permission] = role[permission];
-  for (const other of ["perm_audit", "perm_regexp_access", "perm_template", "perm_sharing_group", "perm_delegate", "perm_object_template", "perm_galaxy_editor", "perm_warninglist", "perm_view_feed_correlations", "perm_analyst_data", "perm_publish_zmq", "perm_publish_kafka"]) {
-    out[other] = false;
-  }
-  return out;
+  return presentRoleFields(role);
 }
 
 /** users/view/me: User, Role, UserSetting and Organisation, as PyMISP requires. */
 export function presentMe(user: UserRecord, role: RoleRecord, org: OrgRecord): Json {
-  const when = (t: number | null) => (t === null ? null : str(t));
   return {
-    User: {
-      id: str(user.id),
-      password: "*****",
-      org_id: str(user.org_id),
-      email: user.email,
-      autoalert: false,
-      invited_by: "0",
-      gpgkey: null,
-      certif_public: "",
-      nids_sid: "4000000",
-      termsaccepted: true,
-      newsread: "0",
-      role_id: str(user.role_id),
-      change_pw: false,
-      contactalert: false,
-      disabled: user.disabled,
-      expiration: null,
-      current_login: when(user.last_login),
-      last_login: when(user.last_login),
-      force_logout: false,
-      date_created: str(user.created),
-      date_modified: str(user.created),
-    },
-    Role: presentRole(role),
+    User: { ...presentUserFields(user), password: "*****" },
+    Role: presentRoleFields(role),
     UserSetting: [],
-    Organisation: presentOrg(org),
+    Organisation: presentOrganisation(org),
   };
 }
 

@@ -65,7 +65,7 @@ export async function fuzzFixtures(api: InProcessApp): Promise<FuzzCallers> {
   return { keys, protectedKeyIds };
 }
 
-const TEXT_ROUTES = new Set(["/metrics", "/attributes/restSearch", "/halflife/health"]);
+const TEXT_ROUTES = new Set(["/metrics", "/attributes/restSearch", "/events/restSearch", "/halflife/health"]);
 
 /** What is wrong with an answer, or null. */
 function problemWith(request: FuzzRequest, answer: Answer): string | null {

@@ -1,7 +1,8 @@
 /** Taxonomies (index, view, enable, disable, update) and tags (index, view, add, edit, attach). */
-import { changeTag } from "../../app/attributes.js";
+import { changeTag, tagChangeMessage } from "../../app/attributes.js";
 import { findTaxonomy, setTaxonomyEnabled, updateBuiltinTaxonomies } from "../../app/taxonomies.js";
-import { addTag, canUseTag, editTag, type TagEdit } from "../../app/tags.js";
+import { addTag, canUseTag, deleteTag, editTag, type TagEdit } from "../../app/tags.js";
+import { requirePermission } from "../../app/permissions.js";
 import { HalflifeError, invalidInput } from "../../core/errors.js";
 import { taxonomyTags } from "../../core/taxonomy.js";
 import { mispBool, mispInt, parseWith } from "../../misp/parse.js";
@@ -101,7 +102,8 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Re-apply Halflife's built-in scoring taxonomies (site admins). Other taxonomies come from `halflife taxonomies import`.",
       handler: async (c, principal) => {
         const results = await updateBuiltinTaxonomies(context, principal);
-        return c.json(presentSaved(`Successfully updated ${results.length} taxonomies.`, requestPath(c)));
+        const message = results.length === 0 ? "All taxonomy libraries are up to date already." : `Successfully updated ${results.length} taxonomies.`;
+        return c.json(presentSaved(message, requestPath(c)));
       },
     })
     .add({
@@ -139,6 +141,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Create a tag (perm_tag_editor); its numerical value comes from a stored taxonomy unless given. org_id or user_id restrict who may attach it.",
       body: tagEdit,
       handler: async (c, principal) => {
+        requirePermission(principal, "perm_tag_editor");
         const body = parseWith(tagEdit, await modelBody(c, "Tag"));
         const tag = await addTag(context, principal, tagFields(body, undefined));
         return c.json({ Tag: presentTag(tag) });
@@ -158,6 +161,17 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       },
     });
 
+  table.add({
+    methods: ["POST", "DELETE"],
+    path: "/tags/delete/:id",
+    group: "tags",
+    summary: "Delete a tag and its links to events and attributes (perm_tag_editor).",
+    handler: async (c, principal) => {
+      const tag = await deleteTag(context, principal, parseWith(mispInt, pathParam(c, "id"), "id"));
+      return c.json(presentSaved("Tag deleted.", requestPath(c), tag.id));
+    },
+  });
+
   // PyMISP's tag() and untag() use these two, naming the event or attribute by uuid.
   for (const remove of [false, true]) {
     table.add({
@@ -170,11 +184,8 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
         if (typeof body.uuid !== "string" || (typeof body.tag !== "string" && typeof body.tag !== "number")) {
           throw invalidInput("uuid", "name the event or attribute by uuid, and the tag by name or id");
         }
-        const uuid = body.uuid.toLowerCase();
-        const target = (await context.store.attributes.byUuid(uuid)) ? "attribute" : "event";
-        const change = await changeTag(context, principal, { target, reference: uuid, tag: body.tag, local: flag(body.local), remove });
-        const name = remove ? "Tag removed." : change.changed ? "Tag added." : "Tag was already attached.";
-        return c.json(presentSaved(name, requestPath(c), change.targetId));
+        const change = await changeTag(context, principal, { target: "either", reference: body.uuid.toLowerCase(), tag: body.tag, local: flag(body.local), remove });
+        return c.json(presentSaved(tagChangeMessage(change, remove), requestPath(c), change.targetId));
       },
     });
   }
