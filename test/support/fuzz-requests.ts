@@ -281,6 +281,8 @@ export interface FuzzRequest {
   route: RouteSpec;
   method: string;
   path: string;
+  /** The path as the OpenAPI document names it, with the parameters sent. */
+  documented: string;
   /** A raw body (JSON text, or something else), or none. */
   body?: string;
   contentType: string;
@@ -299,20 +301,52 @@ const namedParameter = fc
   .map(([k, v]) => `${k}:${v}`);
 
 /** The route's path with its parameters filled in (optional ones sometimes left out), named parameters, a `.json` now and then. */
-function pathFor(route: RouteSpec, protectedKeyIds: number): fc.Arbitrary<string> {
+/**
+ * The routes that could take the run's own callers away (delete or disable their users, keys,
+ * organisations or roles), with what their id names. They only ever get ids past the fixtures':
+ * things made during the run.
+ */
+const TAKES_CALLERS_AWAY: Array<[RegExp, keyof ProtectedIds]> = [
+  [/^\/halflife\/keys\/:id\/revoke$|^\/auth_keys\/(delete|edit)\//, "keys"],
+  [/^\/admin\/users\/(delete|edit)\//, "users"],
+  [/^\/admin\/organisations\/(delete|edit)\//, "orgs"],
+  [/^\/admin\/roles\/(delete|edit|set_default)\//, "roles"],
+];
+
+/** The highest id of each kind that exists before the run: the callers' own. */
+export interface ProtectedIds {
+  users: number;
+  orgs: number;
+  keys: number;
+  roles: number;
+}
+
+/** A request's path, and the OpenAPI document's path it is an instance of (`/events/view/{id}`). */
+interface FilledPath {
+  path: string;
+  documented: string;
+}
+
+function pathFor(route: RouteSpec, protectedIds: ProtectedIds): fc.Arbitrary<FilledPath> {
   const parts = route.path.split("/").slice(1);
+  const guarded = TAKES_CALLERS_AWAY.find(([pattern]) => pattern.test(route.path))?.[1];
   return fc
     .tuple(fc.array(segment, { minLength: parts.length, maxLength: parts.length }), fc.array(fc.boolean(), { minLength: parts.length, maxLength: parts.length }), fc.array(namedParameter, { maxLength: 2 }), fc.boolean(), fc.nat(20))
-    .map(([filled, keep, named, json, keyOffset]) => {
+    .map(([filled, keep, named, json, offset]) => {
       const out: string[] = [];
+      let sent = 0;
       for (const [i, part] of parts.entries()) {
         if (!part.startsWith(":")) out.push(part);
-        // The run's own callers' keys are never revoked: only keys made during the run are.
-        else if (route.path.includes("revoke")) out.push(String(protectedKeyIds + 1 + keyOffset));
+        else if (guarded && part === ":id") out.push(String(protectedIds[guarded] + 1 + offset));
         else if (!part.endsWith("?") || keep[i]) out.push(filled[i]!);
+        else continue;
+        if (part.startsWith(":")) sent++;
       }
       const jsonSuffix = json && !route.path.startsWith("/halflife") ? ".json" : "";
-      return `/${[...out, ...(route.path.startsWith("/halflife") ? [] : named)].join("/")}${jsonSuffix}`;
+      // Hono fills optional parameters from the left: the documented variant has as many as were sent.
+      let seen = 0;
+      const variant = parts.flatMap((part) => (!part.startsWith(":") ? [part] : seen++ < sent ? [`{${part.slice(1).replace(/\?$/, "")}}`] : []));
+      return { path: `/${[...out, ...(route.path.startsWith("/halflife") ? [] : named)].join("/")}${jsonSuffix}`, documented: `/${variant.join("/")}` };
     });
 }
 
@@ -336,12 +370,28 @@ function multipartBody(json: string): string {
  * The requests of a run: `count` of them, from `seed`, over every route and method of the table,
  * from callers numbered 0 to `callers - 1`.
  */
-export function fuzzRequests(routes: readonly RouteSpec[], options: { seed: number; count: number; callers: number; protectedKeyIds: number }): FuzzRequest[] {
-  const targets = routes.flatMap((route) => route.methods.map((method) => ({ route, method })));
-  const request = fc.constantFrom(...targets).chain(({ route, method }) =>
+/** Every path the OpenAPI document gives a route: optional parameters make one variant each. */
+export function documentedVariants(route: RouteSpec): string[] {
+  const parts = route.path.split("/").slice(1);
+  const required = parts.filter((p) => p.startsWith(":") && !p.endsWith("?")).length;
+  const optional = parts.filter((p) => p.endsWith("?")).length;
+  return Array.from({ length: optional + 1 }, (_, extra) => {
+    let seen = 0;
+    return `/${parts.flatMap((part) => (!part.startsWith(":") ? [part] : seen++ < required + extra ? [`{${part.slice(1).replace(/\?$/, "")}}`] : [])).join("/")}`;
+  });
+}
+
+/**
+ * The requests of a run: `count` of them, from `seed`, over every route and method of the table,
+ * from callers numbered 0 to `callers - 1`. Whatever the seed, every operation of the OpenAPI
+ * document (each method of each path variant) gets at least one: the few the draw missed are
+ * drawn on purpose and spread through the run.
+ */
+export function fuzzRequests(routes: readonly RouteSpec[], options: { seed: number; count: number; callers: number; protectedIds: ProtectedIds }): FuzzRequest[] {
+  const requestFor = (route: RouteSpec, method: string) =>
     fc
       .record({
-        path: pathFor(route, options.protectedKeyIds),
+        path: pathFor(route, options.protectedIds),
         body: method === "GET" ? fc.constant(undefined) : bodyFor(route),
         caller: fc.nat(options.callers - 1),
         contentType: fc.constantFrom("application/json", "application/json", "application/json", "text/plain", MULTIPART, "application/x-www-form-urlencoded"),
@@ -349,8 +399,18 @@ export function fuzzRequests(routes: readonly RouteSpec[], options: { seed: numb
       .map(({ path, body, caller, contentType }): FuzzRequest => {
         // A form upload carries the JSON inside it; a broken boundary now and then.
         const formBody = contentType === MULTIPART && body !== undefined ? (body.length % 5 === 0 ? body : multipartBody(body)) : body;
-        return { route, method, path, contentType, caller, ...(formBody === undefined ? {} : { body: formBody }) };
-      }),
-  );
-  return fc.sample(request, { seed: options.seed, numRuns: options.count });
+        return { route, method, path: path.path, documented: path.documented, contentType, caller, ...(formBody === undefined ? {} : { body: formBody }) };
+      });
+  const targets = routes.flatMap((route) => route.methods.map((method) => ({ route, method })));
+  const requests = fc.sample(fc.constantFrom(...targets).chain(({ route, method }) => requestFor(route, method)), { seed: options.seed, numRuns: options.count });
+  const reached = new Set(requests.map((r) => `${r.method} ${r.documented}`));
+  let extra = 0;
+  for (const { route, method } of targets) {
+    for (const variant of documentedVariants(route)) {
+      if (reached.has(`${method} ${variant}`)) continue;
+      const [missing] = fc.sample(requestFor(route, method).filter((r) => r.documented === variant), { seed: options.seed + ++extra, numRuns: 1 });
+      requests.splice(Math.floor((requests.length * extra) / (extra + 7)), 0, missing!);
+    }
+  }
+  return requests;
 }

@@ -2,7 +2,7 @@
 // never a 5xx, every refusal in MISP's error JSON, and every refusal writing nothing, shown by a
 // signature of every table (row counts and a checksum of the contents) taken before and after it.
 import type { Answer, InProcessApp } from "./in-process.js";
-import { fuzzRequests, type FuzzRequest } from "./fuzz-requests.js";
+import { fuzzRequests, type FuzzRequest, type ProtectedIds } from "./fuzz-requests.js";
 import { signatureChanges } from "./table-signature.js";
 
 /** The seed of a run: FUZZ_SEED when set (to replay a failure), else the file's own fixed seed. */
@@ -18,8 +18,8 @@ export function fuzzSeed(fallback: number): number {
 /** Who sends the requests: undefined is the site admin's key, null no key at all. */
 export interface FuzzCallers {
   keys: Array<string | null | undefined>;
-  /** The highest API key id that exists before the run: those keys are never revoked. */
-  protectedKeyIds: number;
+  /** The highest ids that exist before the run: those users, keys, organisations and roles are never deleted or changed. */
+  protectedIds: ProtectedIds;
 }
 
 /** Sets up a store worth fuzzing: organisations, users of every role, events with objects, tags, sightings, a model, a sweep run. */
@@ -58,11 +58,17 @@ export async function fuzzFixtures(api: InProcessApp): Promise<FuzzCallers> {
   if (model.status !== 200) throw new Error(`fixture model refused: ${model.status} ${model.text.slice(0, 300)}`);
   await api.call("POST", "/decayingModel/update");
   await api.call("POST", "/halflife/sweeps/dry-run", {});
-  let protectedKeyIds = 0;
-  for (const listed of (await api.call("GET", "/halflife/users")).json as Array<{ id: number }>) {
-    for (const key of (await api.call("GET", `/halflife/users/${listed.id}/keys`)).json as Array<{ id: number }>) protectedKeyIds = Math.max(protectedKeyIds, key.id);
-  }
-  return { keys, protectedKeyIds };
+  const store = api.context.store;
+  const users = await store.users.list();
+  let keyIds = 0;
+  for (const user of users) for (const key of await store.keys.listForUser(user.id)) keyIds = Math.max(keyIds, key.id);
+  const protectedIds: ProtectedIds = {
+    users: Math.max(...users.map((u) => u.id)),
+    orgs: Math.max(...(await store.orgs.list()).map((o) => o.id)),
+    keys: keyIds,
+    roles: Math.max(...(await store.users.roles()).map((r) => r.id)),
+  };
+  return { keys, protectedIds };
 }
 
 const TEXT_ROUTES = new Set(["/metrics", "/attributes/restSearch", "/events/restSearch", "/halflife/health"]);
@@ -84,7 +90,7 @@ function problemWith(request: FuzzRequest, answer: Answer): string | null {
 export interface FuzzOutcome {
   /** At most a few problems, each with the request that caused it. */
   problems: string[];
-  /** Requests per "METHOD /route", to show that every route was reached. */
+  /** Requests per "METHOD /path" as the OpenAPI document names it, to show that every operation was reached. */
   coverage: Map<string, number>;
   /** Answers per status class. */
   statuses: Record<string, number>;
@@ -93,7 +99,7 @@ export interface FuzzOutcome {
 
 /** Sends the seeded requests one after the other, checking each answer and each refusal's writes. */
 export async function runRouteFuzz(api: InProcessApp, callers: FuzzCallers, options: { seed: number; count: number }): Promise<FuzzOutcome> {
-  const requests = fuzzRequests(api.table.routes, { seed: options.seed, count: options.count, callers: callers.keys.length, protectedKeyIds: callers.protectedKeyIds });
+  const requests = fuzzRequests(api.table.routes, { seed: options.seed, count: options.count, callers: callers.keys.length, protectedIds: callers.protectedIds });
   const outcome: FuzzOutcome = { problems: [], coverage: new Map(), statuses: {}, refusalsChecked: 0 };
   let signature = await api.signature();
   for (const [index, request] of requests.entries()) {
@@ -103,7 +109,7 @@ export async function runRouteFuzz(api: InProcessApp, callers: FuzzCallers, opti
       ...(key === undefined ? {} : { key }),
       headers: { "Content-Type": request.contentType },
     });
-    const name = `${request.method} ${request.route.path}`;
+    const name = `${request.method.toLowerCase()} ${request.documented}`;
     outcome.coverage.set(name, (outcome.coverage.get(name) ?? 0) + 1);
     const kind = `${Math.floor(answer.status / 100)}xx`;
     outcome.statuses[kind] = (outcome.statuses[kind] ?? 0) + 1;
