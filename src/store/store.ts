@@ -323,16 +323,25 @@ export interface SweepRunFilter {
   visibleToOrg?: number;
 }
 
+/** Attribute ids from `fromId` to `toId`, both included: long work reads a store a slice at a time. */
+export interface IdRange {
+  fromId: number;
+  toId: number;
+}
+
 export interface SweepsPort {
-  /** Live attributes with to_ids set, in scope and visible to the viewer. */
-  countToIds(scope: SweepScope, viewer: Viewer): Promise<number>;
+  /** The smallest and largest attribute id, or null for a store without attributes. */
+  attributeIdBounds(): Promise<IdRange | null>;
+  /** Live attributes with to_ids set, in scope and visible to the viewer (within `range`, when given). */
+  countToIds(scope: SweepScope, viewer: Viewer, range?: IdRange): Promise<number>;
   /**
    * Live to_ids attributes in scope whose sightings of type 0 and 1 dated strictly after the
    * cutoff (those the viewer may see) number more than `minimalFp` false positives, at about the
    * threshold's share or more. Counted in SQL, grouped by attribute; the caller applies the rule
-   * exactly (src/core/sweep-rule.ts). In event order, then attribute order.
+   * exactly (src/core/sweep-rule.ts). In event order, then attribute order (within `range`, when
+   * given: then in that order within the range).
    */
-  candidates(scope: SweepScope, rule: SweepRule, viewer: Viewer): Promise<SweepCandidate[]>;
+  candidates(scope: SweepScope, rule: SweepRule, viewer: Viewer, range?: IdRange): Promise<SweepCandidate[]>;
   createRun(run: New<SweepRunRecord>): Promise<SweepRunRecord>;
   updateRun(id: number, fields: Partial<Omit<SweepRunRecord, "id">>): Promise<void>;
   runById(id: number): Promise<SweepRunRecord | null>;

@@ -10,6 +10,7 @@ import * as sweepRuns from "./0003-sweep-runs.js";
 import * as uiSessions from "./0004-ui-sessions.js";
 import * as deletedAttributes from "./0005-deleted-attributes.js";
 import * as summaryToIds from "./0006-summary-to-ids.js";
+import * as interruptedRunTotals from "./0007-interrupted-run-totals.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -20,6 +21,7 @@ const STEPS: Array<[string, Step]> = [
   ["0004-ui-sessions", uiSessions],
   ["0005-deleted-attributes", deletedAttributes],
   ["0006-summary-to-ids", summaryToIds],
+  ["0007-interrupted-run-totals", interruptedRunTotals],
 ];
 
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
