@@ -83,7 +83,14 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
     ...session(
       db,
       dialect,
-      immediate((set) => indexer.flush(db, set)),
+      // A write outside a transaction has committed already; its index refresh is a transaction
+      // of its own, under the same lock as any other.
+      immediate((set) =>
+        db.transaction().execute(async (trx) => {
+          await dialect.lockIndex(trx);
+          await indexer.flush(trx, set);
+        }),
+      ),
       indexer,
     ),
     dialectName: dialect.name,
@@ -93,7 +100,10 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
       db.transaction().execute(async (trx) => {
         const set = new ChangeSet();
         const result = await work(session(trx, dialect, collecting(set), indexer));
-        if (!set.empty) await indexer.flush(trx, set);
+        if (!set.empty) {
+          await dialect.lockIndex(trx);
+          await indexer.flush(trx, set);
+        }
         return result;
       }),
     optimize: () => dialect.optimize(),

@@ -75,6 +75,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): { db: Kys
       }
       return rows.map((row) => Number(statement.run(row as unknown[]).lastInsertRowid));
     },
+    // One writer at a time: a transaction that refreshes the index is the only one writing.
+    lockIndex: async () => {},
     optimize: () =>
       driver.withWriter((writer) => {
         // A sample of a thousand rows per index is enough for the planner, and keeps the first run
