@@ -103,7 +103,12 @@ export interface EventsPort {
   byId(id: number): Promise<EventRecord | null>;
   byUuid(uuid: string): Promise<EventRecord | null>;
   byIds(ids: readonly number[]): Promise<Map<number, EventRecord>>;
-  update(id: number, fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
+  /**
+   * Changes an event; with `olderThan`, only if its stored timestamp is older (MISP's rule for a
+   * stale copy), checked in the same statement so that of two edits racing with one timestamp
+   * exactly one lands. Whether the event changed.
+   */
+  update(id: number, fields: Partial<Omit<EventRecord, "id" | "uuid">>, guard?: { olderThan: number }): Promise<boolean>;
   /** The same fields on many events, a few statements in all (the sweep republishes events in batches). */
   updateMany(ids: readonly number[], fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
   /** Deletes an event with its objects, attributes, tags and sightings. */
@@ -180,7 +185,8 @@ export interface AttributesPort {
   byIds(ids: readonly number[]): Promise<Map<number, AttributeRecord>>;
   /** Which of these uuids are taken already. */
   existingUuids(uuids: readonly string[]): Promise<Set<string>>;
-  update(id: number, fields: Partial<Omit<AttributeRecord, "id" | "uuid" | "event_id">>): Promise<void>;
+  /** Changes an attribute; `olderThan` as for events. Whether the attribute changed. */
+  update(id: number, fields: Partial<Omit<AttributeRecord, "id" | "uuid" | "event_id">>, guard?: { olderThan: number }): Promise<boolean>;
   /**
    * Sets to_ids on many attributes at once and stamps their timestamp, as attributes/edit does
    * (the sweep and its undo; a few statements, never one per attribute). Only live attributes
