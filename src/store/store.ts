@@ -73,6 +73,8 @@ export interface KeysPort {
   principalForUser(userId: number): Promise<Principal | null>;
   listForUser(userId: number): Promise<ApiKeyRecord[]>;
   byId(id: number): Promise<ApiKeyRecord | null>;
+  /** The key with this hash, whatever its state (revoked, expired), or null when it was never stored. */
+  byHash(hash: string): Promise<ApiKeyRecord | null>;
   revoke(id: number, now: number): Promise<void>;
   touch(id: number, now: number): Promise<void>;
 }

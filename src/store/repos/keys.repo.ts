@@ -49,6 +49,10 @@ export function keysRepo(db: Db): KeysPort {
       const row = await db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toKey(row) : null;
     },
+    async byHash(hash) {
+      const row = await db.selectFrom("api_keys").selectAll().where("key_hash", "=", hash).executeTakeFirst();
+      return row ? toKey(row) : null;
+    },
     async revoke(id, now) {
       await db.updateTable("api_keys").set({ revoked_at: now }).where("id", "=", id).where("revoked_at", "is", null).execute();
     },
