@@ -263,8 +263,11 @@ export interface SightingsPort {
   delete(id: number): Promise<void>;
   /** Deletes the expiration sightings an organisation reported on an attribute (MISP keeps one). */
   deleteExpirations(attributeId: number, orgId: number): Promise<void>;
-  /** Visible sightings matching the filter, oldest first. */
-  list(filter: SightingFilter, viewer: Viewer, page?: { limit: number; offset: number }): Promise<SightingRecord[]>;
+  /**
+   * Visible sightings matching the filter, oldest first (by date, then id). Paged by `offset`, or
+   * by keyset: those after the sighting `after` names, which costs the same on every page.
+   */
+  list(filter: SightingFilter, viewer: Viewer, page?: { limit: number; offset?: number; after?: { date_sighting: number; id: number } }): Promise<SightingRecord[]>;
   /** Visible sightings of these attributes, oldest first, grouped by attribute. */
   forAttributes(attributeIds: readonly number[], viewer: Viewer): Promise<Map<number, SightingRecord[]>>;
   /** The newest visible true-positive sighting of each attribute (absent when none). */

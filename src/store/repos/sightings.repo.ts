@@ -57,7 +57,12 @@ export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
       if (filter.orgIds) query = query.where("s.org_id", "in", filter.orgIds.length ? filter.orgIds : [-1]);
       if (filter.notOrgIds?.length) query = query.where("s.org_id", "not in", filter.notOrgIds);
       if (filter.source !== undefined) query = query.where("s.source", "=", filter.source);
-      if (page) query = query.limit(page.limit).offset(page.offset);
+      if (page?.after) {
+        const { date_sighting: date, id } = page.after;
+        query = query.where((eb) => eb.or([eb("s.date_sighting", ">", date), eb.and([eb("s.date_sighting", "=", date), eb("s.id", ">", id)])]));
+      }
+      if (page) query = query.limit(page.limit);
+      if (page?.offset) query = query.offset(page.offset);
       return (await query.execute()).map(toSighting);
     },
     async lastTruePositives(attributeIds, viewer) {
