@@ -68,7 +68,7 @@ export class SqliteWriterDriver implements Driver {
       busy: (waited) =>
         new HalflifeError(
           "UNAVAILABLE",
-          `the database is busy: another writer held it for ${Math.round(waited / 1000)} s (a sweep, an import or a model rebuild); try again shortly`,
+          `the database is busy: another writer held it for ${(waited / 1000).toFixed(1)} s (a sweep, an import or a model rebuild); try again shortly`,
         ),
     });
   }
