@@ -2,7 +2,7 @@
  * This process's turn at SQLite's one write lock. In-process writers queue here, first come first
  * served, so only the head of the queue asks the file for the lock; it asks without blocking the
  * event loop (SQLite's own busy handler sleeps inside the call, freezing every request), polling
- * every few milliseconds until the lock is free or its patience runs out. After a long hold it
+ * every millisecond or two until the lock is free or its patience runs out. After a long hold it
  * leaves a short gap before taking the lock again, so that a writer in another process (a server
  * beside a command-line sweep, or the other way round) polling for it gets in.
  */
@@ -21,10 +21,13 @@ export interface WriteTurnOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The gap left after holding the lock `heldMs`: none after short writes, a fraction of long ones. */
+/**
+ * The gap left after holding the lock `heldMs`: none after short writes; after a long one, a few
+ * milliseconds, longer than a waiting process's poll, so that it gets in (and short enough that a
+ * long import or sweep loses a few percent of its speed, not a quarter).
+ */
 export function gapAfter(heldMs: number): number {
-  if (heldMs < 10) return 0;
-  return Math.min(25, Math.max(5, heldMs / 4));
+  return heldMs < 10 ? 0 : 3;
 }
 
 export class WriteTurn {
@@ -44,7 +47,9 @@ export class WriteTurn {
     try {
       const gapUntil = this.releasedAt + gapAfter(this.lastHeldMs);
       if (performance.now() < gapUntil) await sleep(gapUntil - performance.now());
-      const { min, max } = this.options.pollMs ?? { min: 1, max: 6 };
+      // Asking costs microseconds and keeps the event loop free: ask often, so that the short gap
+      // another process leaves between its transactions is not missed.
+      const { min, max } = this.options.pollMs ?? { min: 1, max: 2 };
       for (;;) {
         if (this.options.tryLock()) break;
         const now = performance.now();
