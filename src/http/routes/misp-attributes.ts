@@ -1,28 +1,25 @@
 /** Attributes: add, view, edit, delete, restSearch (json, csv, text; streamed) and tags. */
 import type { Context } from "hono";
-import { addAttributes, changeTag, deleteAttribute, editAttribute, findAttributeIn } from "../../app/attributes.js";
-import { parseAttributeSearch, viewsOf } from "../../app/search-attributes.js";
-import { searchWithScores } from "../../app/search-scored.js";
+import { addAttributes, changeTag, deleteAttribute, editAttribute, findAttributeIn, SIMILAR_ATTRIBUTE } from "../../app/attributes.js";
+import { viewsOf } from "../../app/search-attributes.js";
 import type { AppContext } from "../../app/context.js";
-import type { Principal } from "../../core/domain.js";
-import { csvColumns, csvHeader, csvRows } from "../../misp/csv.js";
-import { attributeEdit, attributeInput, isObject, parseWith } from "../../misp/parse.js";
+import type { AttributeRecord, Principal } from "../../core/domain.js";
+import { attributeEdit, attributeInput, isObject, mispFlag, parseWith } from "../../misp/parse.js";
 import { presentAttribute, presentSaved } from "../../misp/present.js";
 import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
 import { jsonBody, urlParameters } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
-import { commaJoined, streamResponse } from "../stream.js";
+import { attributeSearchAnswer } from "./attribute-search-answer.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
 import { invalidInput } from "../../core/errors.js";
 
-async function attributeAnswer(c: Context, context: AppContext, principal: Principal, ids: number[]) {
-  const attributes = [...(await context.store.attributes.byIds(ids)).values()];
+async function attributeAnswer(c: Context, context: AppContext, principal: Principal, attributes: AttributeRecord[], extra: Record<string, unknown> = {}) {
   const views = await viewsOf(context, principal, attributes, { sightings: false, eventTags: false, exportableOnly: false });
   const orgs = new Map();
   const presented = views.map((view) => presentAttribute(view, { orgs, withEvent: false }));
-  return c.json({ Attribute: presented.length === 1 ? presented[0] : presented });
+  return c.json({ Attribute: presented.length === 1 ? presented[0] : presented, ...extra });
 }
 
 export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
@@ -39,8 +36,13 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
         const list = Array.isArray(body) ? body : [body];
         if (list.length === 0) throw invalidInput("Attribute", "must hold at least one attribute");
         const inputs = list.map((item, i) => parseWith(attributeInput, item, list.length > 1 ? `Attribute.${i}` : ""));
-        const added = await addAttributes(context, principal, pathParam(c, "eventId"), inputs);
-        return attributeAnswer(c, context, principal, added.map((a) => a.id));
+        const breakOnDuplicate = urlParameters(c).breakOnDuplicate;
+        const added = await addAttributes(context, principal, pathParam(c, "eventId"), inputs, {
+          breakOnDuplicate: breakOnDuplicate === undefined ? true : parseWith(mispFlag, breakOnDuplicate, "breakOnDuplicate"),
+        });
+        // MISP's answer to a list: what was added, and per skipped position why.
+        const errors = Object.fromEntries(added.duplicates.map((i) => [`attribute_${i}`, { value: [SIMILAR_ATTRIBUTE] }]));
+        return attributeAnswer(c, context, principal, added.attributes, added.duplicates.length ? { errors } : {});
       },
     })
     .add({
@@ -50,7 +52,7 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "One attribute, by id or uuid.",
       handler: async (c, principal) => {
         const { attribute } = await findAttributeIn(context.store, context, principal, pathParam(c, "id"));
-        return attributeAnswer(c, context, principal, [attribute.id]);
+        return attributeAnswer(c, context, principal, [attribute]);
       },
     })
     .add({
@@ -62,7 +64,7 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const edit = parseWith(attributeEdit, await modelBody(c, "Attribute"));
         const attribute = await editAttribute(context, principal, pathParam(c, "id"), edit);
-        return attributeAnswer(c, context, principal, [attribute.id]);
+        return attributeAnswer(c, context, principal, [attribute]);
       },
     })
     .add({
@@ -87,35 +89,7 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
         const { params, ignored } = checkParameters(isObject(raw) ? raw : raw === null || raw === undefined ? {} : raw);
-        const search = await parseAttributeSearch(context, params);
-        const result = await searchWithScores(context, principal, search, params);
-        const headers: Record<string, string> = { "X-Result-Count": String(result.total), "X-Response-Format": search.options.returnFormat };
-        if (ignored.length) headers["X-Halflife-Ignored-Parameters"] = ignored.join(",");
-        const orgs = new Map();
-
-        if (search.options.returnFormat === "json") {
-          async function* json(): AsyncIterable<string[]> {
-            for await (const views of result.pages) {
-              if (search.options.includeSightings) {
-                const ids = views.flatMap((v) => v.sightings ?? []).map((s) => s.org_id).filter((id) => !orgs.has(id));
-                for (const [id, org] of await context.store.orgs.byIds(ids)) orgs.set(id, org);
-              }
-              yield views.map((view) => JSON.stringify(presentAttribute(view, { orgs, withEvent: true, withEventUuid: search.options.includeEventUuid })));
-            }
-          }
-          return streamResponse(c, { head: '{"response":{"Attribute":[', chunks: commaJoined(json()), tail: "]}}", contentType: "application/json", headers });
-        }
-        if (search.options.returnFormat === "csv") {
-          const columns = csvColumns(search.options.requestedAttributes, result.scored);
-          async function* csv(): AsyncIterable<string> {
-            for await (const views of result.pages) yield csvRows(views, columns);
-          }
-          return streamResponse(c, { head: search.options.headerless ? "" : csvHeader(columns), chunks: csv(), tail: "", contentType: "text/csv; charset=utf-8", headers });
-        }
-        async function* text(): AsyncIterable<string> {
-          for await (const views of result.pages) yield views.map((v) => `${v.attribute.value}\n`).join("");
-        }
-        return streamResponse(c, { head: "", chunks: text(), tail: "", contentType: "text/plain; charset=utf-8", headers });
+        return attributeSearchAnswer(c, context, principal, params, ignored);
       },
     });
 
