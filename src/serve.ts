@@ -58,6 +58,7 @@ Examples:
         const { context } = app;
         const started = await bootstrap(context, { ...(config.HALFLIFE_ADMIN_KEY ? { adminKey: config.HALFLIFE_ADMIN_KEY } : {}) });
         await app.refreshHostOrg();
+        if (started.adminKeyWarning) cli.stderr.write(`halflife: warning: ${started.adminKeyWarning}\n`);
 
         let demoNote = "";
         if ((options.demo || config.HALFLIFE_DEMO) && (await context.store.events.count({}, instanceViewer(context))) === 0) {

@@ -13,6 +13,7 @@ import type { DecayingModelRecord, Principal } from "../core/domain.js";
 import { validateModel, validateParameters } from "../core/models.js";
 import type { StoreSession } from "../store/store.js";
 import type { AppContext } from "./context.js";
+import { oneModelChangeAtATime } from "./rebuild-guard.js";
 import { forbidden, requireSiteAdmin } from "./permissions.js";
 
 export interface ModelView {
@@ -118,11 +119,13 @@ export async function importModels(context: AppContext, principal: Principal, dr
       throw error;
     }
   });
-  return context.store.transaction(async (tx) => {
-    const views: ModelView[] = [];
-    for (const draft of checked) views.push(await createModelIn(tx, principal, draft));
-    return views;
-  });
+  return oneModelChangeAtATime(context, principal, () =>
+    context.store.transaction(async (tx) => {
+      const views: ModelView[] = [];
+      for (const draft of checked) views.push(await createModelIn(tx, principal, draft));
+      return views;
+    }),
+  );
 }
 
 async function createModelIn(tx: StoreSession, principal: Principal, { valid, enabled, allOrgs }: CheckedDraft): Promise<ModelView> {
@@ -151,7 +154,7 @@ async function createModelIn(tx: StoreSession, principal: Principal, { valid, en
  */
 export async function editModel(context: AppContext, principal: Principal, reference: string, draft: Record<string, unknown>): Promise<ModelView> {
   requireDecayingPermission(principal);
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (!canEditModel(principal, model)) throw forbidden("You are not authorised to edit this model.");
     const enabled = flag(draft.enabled, "enabled");
@@ -177,7 +180,7 @@ export async function editModel(context: AppContext, principal: Principal, refer
     }
     await tx.models.update(model.id, fields);
     return (await viewsOfModels(tx, principal, [(await tx.models.byId(model.id))!]))[0]!;
-  });
+  }));
 }
 
 function mergeParameters(model: DecayingModelRecord, given: unknown): unknown {
@@ -190,22 +193,22 @@ function mergeParameters(model: DecayingModelRecord, given: unknown): unknown {
 
 export async function setModelEnabled(context: AppContext, principal: Principal, reference: string, enabled: boolean): Promise<ModelView> {
   requireDecayingPermission(principal);
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (!canEditModel(principal, model)) throw forbidden("You are not authorised to change this model.");
     await tx.models.update(model.id, { enabled });
     return (await viewsOfModels(tx, principal, [{ ...model, enabled }]))[0]!;
-  });
+  }));
 }
 
 export async function deleteModel(context: AppContext, principal: Principal, reference: string): Promise<DecayingModelRecord> {
   requireDecayingPermission(principal);
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (model.default || !canEditModel(principal, model)) throw forbidden("You are not authorised to delete this model.");
     await tx.models.delete(model.id);
     return model;
-  });
+  }));
 }
 
 /** linkAttributeTypeToModel: replaces the model's type mappings (owners only; MISP checks nothing). */
@@ -215,13 +218,13 @@ export async function linkTypes(context: AppContext, principal: Principal, refer
   for (const [i, type] of types.entries()) {
     if (typeof type !== "string" || type.trim() === "" || type.length > 255) throw invalidInput(`attributetypes[${i}]`, "must be an attribute type");
   }
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (!canEditModel(principal, model)) throw forbidden("You are not authorised to change this model.");
     await tx.models.setMappings(model.id, types);
     if (!model.default) await tx.models.update(model.id, { attribute_types: [...new Set(types)] });
     return [...new Set(types)];
-  });
+  }));
 }
 
 /** export: MISP's shape without id, uuid and org; the resolved attribute types. */
