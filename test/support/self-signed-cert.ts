@@ -39,6 +39,16 @@ function utcTime(date: Date): Buffer {
   return der(0x17, Buffer.from(text, "ascii"));
 }
 
+/**
+ * A random positive serial number in minimal DER form: a first byte of 0 (1 time in 256) would be
+ * padding that X.509 parsers refuse ("illegal padding"), so the first byte is never 0.
+ */
+function serialNumber(): Buffer {
+  const bytes = randomBytes(8);
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return bytes;
+}
+
 export interface TestCertificate {
   /** PEM private key. */
   key: string;
@@ -58,7 +68,7 @@ export function selfSignedCertificate(commonName = "localhost"): TestCertificate
   );
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))), // v3
-    integer(randomBytes(8)),
+    integer(serialNumber()),
     ecdsaWithSha256,
     name,
     sequence(utcTime(new Date(now - 3_600_000)), utcTime(new Date(now + 86_400_000))),
