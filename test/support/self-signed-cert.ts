@@ -56,9 +56,13 @@ export function selfSignedCertificate(commonName = "localhost"): TestCertificate
     oid("2.5.29.17"),
     octets(sequence(der(0x82, Buffer.from("localhost", "ascii")), der(0x87, Buffer.from([127, 0, 0, 1])))),
   );
+  // DER integers are minimal: a serial starting with a zero byte would be "illegal padding" (one
+  // run in about five hundred). Its first byte is made non-zero and positive instead.
+  const serial = randomBytes(8);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))), // v3
-    integer(randomBytes(8)),
+    integer(serial),
     ecdsaWithSha256,
     name,
     sequence(utcTime(new Date(now - 3_600_000)), utcTime(new Date(now + 86_400_000))),
