@@ -1,0 +1,32 @@
+// Vitest global setup: one temporary directory for the whole run, inside which each test file gets
+// its own (temp-setup.ts). At the end, anything still in it is reported and removed, so that a run
+// never leaves `halflife-*` folders in the machine's temporary directory, even when a test file
+// was killed before its own clean-up.
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+let root: string | null = null;
+
+export function setup(): void {
+  root = mkdtempSync(path.join(tmpdir(), "halflife-test-run-"));
+  // Test workers start after global setup and inherit this.
+  process.env.HALFLIFE_TEST_TMP_ROOT = root;
+}
+
+export function teardown(): void {
+  if (!root) return;
+  const left = readdirSync(root).flatMap((file) => {
+    try {
+      return readdirSync(path.join(root!, file))
+        .filter((name) => name.startsWith("halflife-"))
+        .map((name) => `${file}/${name}`);
+    } catch {
+      return [];
+    }
+  });
+  rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  delete process.env.HALFLIFE_TEST_TMP_ROOT;
+  root = null;
+  if (left.length > 0) process.stderr.write(`\n!! removed ${left.length} temporary folder(s) that test files left behind: ${left.join(", ")}\n`);
+}
