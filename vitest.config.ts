@@ -15,7 +15,7 @@ export default defineConfig({
     env: { TZ: "UTC" },
     // One throw-away PostgreSQL server per run, for the store's PostgreSQL tests; one build of the
     // web UI, for the browser tests; one temporary directory for the run, checked at the end.
-    globalSetup: ["./test/support/postgres.ts", "./test/support/web-ui.ts", "./test/support/temp-run.ts"],
+    globalSetup: ["./test/support/data-check.ts", "./test/support/postgres.ts", "./test/support/web-ui.ts", "./test/support/temp-run.ts"],
     // Each test file gets a temporary directory of its own, and must leave it clean.
     setupFiles: ["./test/support/temp-setup.ts"],
     reporters: ["./test/support/summary-reporter.ts"],
