@@ -26,4 +26,4 @@ await vite.build({
   build: { outDir: path.join(out, "web", "dist"), emptyOutDir: true },
   logLevel: "warn",
 });
-process.stdout.write(`halflife: built ${path.relative(process.cwd(), path.join(out, "dist")) || "dist"} and the web UI\n`);
+process.stderr.write(`halflife: built ${path.relative(process.cwd(), path.join(out, "dist")) || "dist"} and the web UI\n`);
