@@ -13,8 +13,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     env: { TZ: "UTC" },
-    // One throw-away PostgreSQL server per run, for the store's PostgreSQL tests; one build of the
-    // web UI, for the browser tests; one temporary directory for the run, checked at the end.
+    // Once per run: say whether the MISP test data is there; one throw-away PostgreSQL server for the
+    // store's PostgreSQL tests; one build of the web UI for the browser tests; one temporary
+    // directory, checked and removed at the end.
     globalSetup: ["./test/support/data-check.ts", "./test/support/postgres.ts", "./test/support/web-ui.ts", "./test/support/temp-run.ts"],
     // Each test file gets a temporary directory of its own, and must leave it clean.
     setupFiles: ["./test/support/temp-setup.ts"],

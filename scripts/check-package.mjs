@@ -4,6 +4,7 @@
 // dependencies from the registry, and from there runs `halflife --version`, `halflife serve --demo`
 // (answering over HTTP, then stopped), and `import { formulas } from "halflife"`. Nothing of the
 // checkout is reachable from the prefix: no src/, no tsx. Prints how long `--version` takes.
+/* global fetch, setTimeout, clearTimeout */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
