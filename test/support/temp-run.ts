@@ -2,7 +2,7 @@
 // its own (temp-setup.ts). At the end, anything still in it is reported and removed, so that a run
 // never leaves `halflife-*` folders in the machine's temporary directory, even when a test file
 // was killed before its own clean-up.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -10,6 +10,8 @@ let root: string | null = null;
 
 export function setup(): void {
   root = mkdtempSync(path.join(tmpdir(), "halflife-test-run-"));
+  // Traversable by other users, as the file directories inside it are (see temp-setup.ts).
+  chmodSync(root, 0o755);
   // Test workers start after global setup and inherit this.
   process.env.HALFLIFE_TEST_TMP_ROOT = root;
 }

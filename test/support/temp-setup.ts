@@ -3,7 +3,7 @@
 // start put in "the" temporary directory stays together. When the file ends, the folders made with
 // temporaryFolder() are removed, and any other `halflife-*` folder still there fails the file:
 // every test must clean up what it made, also when it fails.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { removeTemporaryFolders } from "./temp.js";
@@ -11,6 +11,8 @@ import { removeTemporaryFolders } from "./temp.js";
 const runRoot = process.env.HALFLIFE_TEST_TMP_ROOT;
 if (runRoot) {
   const own = mkdtempSync(path.join(runRoot, "file-"));
+  // Like /tmp itself: other users (the PostgreSQL harness runs initdb as `postgres`) may use it.
+  chmodSync(own, 0o1777);
   process.env.TMPDIR = own;
 
   afterAll(() => {
