@@ -29,7 +29,8 @@ export async function findAttributeIn(
   if (/^\d+$/.test(text)) attribute = await tx.attributes.byId(Number(text));
   else if (UUID.test(text)) attribute = await tx.attributes.byUuid(text.toLowerCase());
   const event = attribute ? await tx.events.byId(attribute.event_id) : null;
-  if (!attribute || !event || (attribute.deleted && !options.includeDeleted) || !tx.attributes.isVisible(attribute, event, viewerOf(context, principal))) {
+  const object = attribute && attribute.object_id !== 0 ? await tx.objects.byId(attribute.object_id) : null;
+  if (!attribute || !event || (attribute.deleted && !options.includeDeleted) || !tx.attributes.isVisible(attribute, event, object, viewerOf(context, principal))) {
     throw new HalflifeError("NOT_FOUND", "Invalid attribute");
   }
   return { attribute, event };
@@ -126,14 +127,16 @@ export interface TagChange {
 export async function changeTag(
   context: AppContext,
   principal: Principal,
-  request: { target: "event" | "attribute"; reference: string; tag: string | number; local: boolean; remove: boolean },
+  request: { target: "event" | "attribute" | "either"; reference: string; tag: string | number; local: boolean; remove: boolean },
 ): Promise<TagChange> {
   const now = context.now();
   return context.store.transaction(async (tx) => {
     const found =
-      request.target === "attribute"
-        ? await findAttributeIn(tx, context, principal, request.reference)
-        : { attribute: null, event: await findEventIn(tx, context, principal, request.reference) };
+      request.target === "either"
+        ? await findTargetIn(tx, context, principal, request.reference)
+        : request.target === "attribute"
+          ? await findAttributeIn(tx, context, principal, request.reference)
+          : { attribute: null, event: await findEventIn(tx, context, principal, request.reference) };
     requireTagger(principal, found.event);
     const tag = request.remove && typeof request.tag === "string" && !/^\d+$/.test(request.tag)
       ? await tx.tags.byName(request.tag)
@@ -149,6 +152,31 @@ export async function changeTag(
       changed = request.remove ? await tx.tags.detachFromEvent(found.event.id, tag.id) : await tx.tags.attachToEvent(found.event.id, tag.id, request.local);
     }
     if (changed && !request.local) await touchEvent(tx, found.event.id, now);
-    return { target: request.target, targetId: found.attribute?.id ?? found.event.id, tag, changed };
+    return { target: found.attribute ? "attribute" : "event", targetId: found.attribute?.id ?? found.event.id, tag, changed };
   });
+}
+
+const notFound = (error: unknown) => error instanceof HalflifeError && error.code === "NOT_FOUND";
+
+/**
+ * An attribute or else an event with this uuid, among those the principal may see. A hidden one
+ * and an unknown one get the same answer, so that the answer does not tell that a uuid exists.
+ */
+async function findTargetIn(
+  tx: StoreSession,
+  context: AppContext,
+  principal: Principal,
+  uuid: string,
+): Promise<{ attribute: AttributeRecord | null; event: EventRecord }> {
+  try {
+    return await findAttributeIn(tx, context, principal, uuid);
+  } catch (error) {
+    if (!notFound(error)) throw error;
+  }
+  try {
+    return { attribute: null, event: await findEventIn(tx, context, principal, uuid) };
+  } catch (error) {
+    if (!notFound(error)) throw error;
+  }
+  throw new HalflifeError("NOT_FOUND", "Invalid Target.");
 }

@@ -32,6 +32,7 @@ export function viewerOf(context: AppContext, principal: Principal): Viewer {
   return {
     orgId: principal.org.id,
     siteAdmin: principal.role.perm_site_admin,
+    sync: principal.role.perm_sync,
     sightingsPolicy: context.settings.sightingsPolicy,
     hostOrgId: context.hostOrgId(),
   };

@@ -25,7 +25,9 @@ export async function loadEventTrees(context: AppContext, principal: Principal, 
     store.events.tags(eventIds),
   ]);
   const byId = new Map(events.map((e) => [e.id, e]));
-  const visible = attributes.filter((a) => store.attributes.isVisible(a, byId.get(a.event_id)!, viewer));
+  const visibleObjects = objects.filter((o) => store.objects.isVisible(o, byId.get(o.event_id)!, viewer));
+  const objectsById = new Map(visibleObjects.map((o) => [o.id, o]));
+  const visible = attributes.filter((a) => store.attributes.isVisible(a, byId.get(a.event_id)!, objectsById.get(a.object_id) ?? null, viewer));
   const ids = visible.map((a) => a.id);
   const [tags, sightings] = await Promise.all([
     store.attributes.tags(ids),
@@ -52,7 +54,7 @@ export async function loadEventTrees(context: AppContext, principal: Principal, 
       event,
       tags: eventTags.get(event.id) ?? [],
       attributes: views.get(0) ?? [],
-      objects: objects
+      objects: visibleObjects
         .filter((o) => o.event_id === event.id)
         .map((object) => ({ object, attributes: views.get(object.id) ?? [] })),
       orgs,

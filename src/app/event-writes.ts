@@ -55,6 +55,11 @@ export function prepareAttribute(input: AttributeInput, now: number, field: stri
   };
 }
 
+/** An attribute of a deleted object is deleted with it, as MISP deletes an object's attributes with the object. */
+function inObject(prepared: PreparedAttribute, object: ObjectInput): PreparedAttribute {
+  return object.deleted ? { ...prepared, record: { ...prepared.record, deleted: true } } : prepared;
+}
+
 interface PreparedObject {
   uuid: string;
   input: ObjectInput;
@@ -84,7 +89,7 @@ export function prepareEvent(input: EventInput, now: number): PreparedEvent {
     uuid: unique(o.uuid ?? randomUUID(), `Object.${i}.uuid`),
     input: o,
     attributes: (o.Attribute ?? []).map((a, j) => {
-      const prepared = prepareAttribute(a, now, `Object.${i}.Attribute.${j}`);
+      const prepared = inObject(prepareAttribute(a, now, `Object.${i}.Attribute.${j}`), o);
       unique(prepared.record.uuid, `Object.${i}.Attribute.${j}.uuid`);
       return prepared;
     }),
@@ -235,7 +240,7 @@ export async function mergeIntoEvent(
     if (fresh) newObjects.push(fresh);
     (input.Attribute ?? []).forEach((a, j) => {
       fresh?.attributes.push(attributes.length);
-      attributes.push({ input: a, prepared: prepareAttribute(a, now, `Object.${i}.Attribute.${j}`), objectId: known ? known.id : null, field: `Object.${i}.Attribute.${j}` });
+      attributes.push({ input: a, prepared: inObject(prepareAttribute(a, now, `Object.${i}.Attribute.${j}`), input), objectId: known ? known.id : null, field: `Object.${i}.Attribute.${j}` });
     });
   }
   const takenObjects = await tx.objects.existingUuids(newObjects.map((o) => o.uuid));

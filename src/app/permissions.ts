@@ -3,7 +3,7 @@
  * FORBIDDEN error with a message MISP clients can show.
  */
 import { HalflifeError } from "../core/errors.js";
-import type { EventRecord, Permission, Principal } from "../core/domain.js";
+import type { EventRecord, Permission, Principal, RoleRecord, UserRecord } from "../core/domain.js";
 
 export function forbidden(message = "You do not have the permission to do that."): HalflifeError {
   return new HalflifeError("FORBIDDEN", message);
@@ -44,4 +44,37 @@ export function requirePublish(principal: Principal, event: EventRecord): void {
 export function requireTagger(principal: Principal, event: EventRecord): void {
   requirePermission(principal, "perm_tagger", "You do not have permission to tag.");
   if (!canModifyEvent(principal, event)) throw forbidden("You may not tag events of another organisation.");
+}
+
+/** Whether the role holds administration rights of any kind (organisation or site). */
+export function isAdminRole(role: RoleRecord): boolean {
+  return role.perm_admin || role.perm_site_admin;
+}
+
+/**
+ * Who may manage a user (edit, delete, their API keys), as MISP rules it: site admins anyone; an
+ * organisation admin the users of its own organisation who hold no administration rights. Nobody
+ * else, not even for themselves (that is `canManageOwnKeys`). `principal` null is the instance
+ * itself (the command line), which may do anything.
+ */
+export function canAdministerUser(principal: Principal | null, user: UserRecord, role: RoleRecord): boolean {
+  if (!principal || principal.role.perm_site_admin) return true;
+  return principal.role.perm_admin && user.org_id === principal.org.id && !isAdminRole(role);
+}
+
+/** Whether the principal may see this user at all: site admins all, organisation admins their organisation's, anyone themselves. */
+export function canSeeUser(principal: Principal | null, user: UserRecord): boolean {
+  if (!principal || principal.role.perm_site_admin || principal.user.id === user.id) return true;
+  return principal.role.perm_admin && user.org_id === principal.org.id;
+}
+
+/** A user's own API keys: anyone whose role allows API access (perm_auth). */
+export function canManageOwnKeys(principal: Principal, user: UserRecord): boolean {
+  return principal.user.id === user.id && (principal.role.perm_auth || principal.role.perm_site_admin);
+}
+
+/** Roles an organisation admin may hand out: none that only site admins may give. */
+export function canAssignRole(principal: Principal | null, role: RoleRecord): boolean {
+  if (!principal || principal.role.perm_site_admin) return true;
+  return principal.role.perm_admin && !role.perm_site_admin && !role.restricted_to_site_admin;
 }

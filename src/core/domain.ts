@@ -13,7 +13,25 @@ export interface OrgRecord {
   description: string;
   local: boolean;
   created: number;
+  /** When the organisation last changed (Unix seconds). */
+  modified: number;
+  /** The user who created it; 0 when the instance did. */
+  created_by: number;
+  profile: OrgProfile;
 }
+
+/** MISP's descriptive organisation fields: kept and returned, not used by any rule. */
+export interface OrgProfile {
+  type: string;
+  nationality: string;
+  sector: string;
+  contacts: string;
+  /** E-mail domains the organisation's users must have (MISP's restricted_to_domain). */
+  restricted_to_domain: string[];
+  landingpage: string;
+}
+
+export const EMPTY_ORG_PROFILE: OrgProfile = { type: "", nationality: "", sector: "", contacts: "", restricted_to_domain: [], landingpage: "" };
 
 /** The permissions Halflife checks. Every other MISP permission is presented as false. */
 export const PERMISSIONS = [
@@ -33,7 +51,16 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export type RoleRecord = { id: number; name: string } & Record<Permission, boolean>;
+export type RoleRecord = {
+  id: number;
+  name: string;
+  /** The role new users get when none is named (one role at a time). */
+  default_role: boolean;
+  /** Only site admins may give this role to a user. */
+  restricted_to_site_admin: boolean;
+  /** MISP's other role fields (limits, permissions Halflife does not check), kept so they round-trip. */
+  extras: Record<string, unknown>;
+} & Record<Permission, boolean>;
 
 export interface UserRecord {
   id: number;
@@ -43,10 +70,17 @@ export interface UserRecord {
   disabled: boolean;
   created: number;
   last_login: number | null;
+  /** When the user last changed (Unix seconds). */
+  modified: number;
+  /** The user who created this one; 0 when the instance did. */
+  invited_by: number;
+  /** MISP's other user fields (alerts, encryption keys, NIDS sid…), kept so they round-trip. */
+  extras: Record<string, unknown>;
 }
 
 export interface ApiKeyRecord {
   id: number;
+  uuid: string;
   user_id: number;
   /** First and last four characters, to recognise a key without storing it. */
   key_start: string;

@@ -17,8 +17,8 @@ import type {
   TaxonomyRecord,
   UserRecord,
 } from "../core/domain.js";
-import { PERMISSIONS } from "../core/domain.js";
 import { isoFromMicroseconds } from "./attribute-values.js";
+import { presentOrganisation, presentRoleFields, presentUserFields } from "./present-admin.js";
 
 type Json = Record<string, unknown>;
 const str = (value: number) => String(value);
@@ -212,44 +212,16 @@ export function presentEventIndexRow(event: EventRecord, tags: TagLinkRecord[], 
 }
 
 export function presentRole(role: RoleRecord): Json {
-  const out: Json = { id: str(role.id), name: role.name };
-  for (const permission of PERMISSIONS) out[permission] = role[permission];
-  for (const other of ["perm_audit", "perm_regexp_access", "perm_template", "perm_sharing_group", "perm_delegate", "perm_object_template", "perm_galaxy_editor", "perm_warninglist", "perm_view_feed_correlations", "perm_analyst_data", "perm_publish_zmq", "perm_publish_kafka"]) {
-    out[other] = false;
-  }
-  return out;
+  return presentRoleFields(role);
 }
 
 /** users/view/me: User, Role, UserSetting and Organisation, as PyMISP requires. */
 export function presentMe(user: UserRecord, role: RoleRecord, org: OrgRecord): Json {
-  const when = (t: number | null) => (t === null ? null : str(t));
   return {
-    User: {
-      id: str(user.id),
-      password: "*****",
-      org_id: str(user.org_id),
-      email: user.email,
-      autoalert: false,
-      invited_by: "0",
-      gpgkey: null,
-      certif_public: "",
-      nids_sid: "4000000",
-      termsaccepted: true,
-      newsread: "0",
-      role_id: str(user.role_id),
-      change_pw: false,
-      contactalert: false,
-      disabled: user.disabled,
-      expiration: null,
-      current_login: when(user.last_login),
-      last_login: when(user.last_login),
-      force_logout: false,
-      date_created: str(user.created),
-      date_modified: str(user.created),
-    },
-    Role: presentRole(role),
+    User: { ...presentUserFields(user), password: "*****" },
+    Role: presentRoleFields(role),
     UserSetting: [],
-    Organisation: presentOrg(org),
+    Organisation: presentOrganisation(org),
   };
 }
 

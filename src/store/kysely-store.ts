@@ -61,8 +61,8 @@ function decayIndexPort(db: Kysely<Database>, indexer: DecayIndexer): DecayIndex
 
 export function session(db: Kysely<Database>, dialect: Dialect, changes: ChangeTracker, indexer: DecayIndexer): StoreSession {
   return {
-    orgs: orgsRepo(db),
-    users: usersRepo(db),
+    orgs: orgsRepo(db, dialect),
+    users: usersRepo(db, dialect),
     keys: keysRepo(db),
     events: eventsRepo(db, dialect),
     objects: objectsRepo(db, dialect),

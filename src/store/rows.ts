@@ -4,6 +4,7 @@ import type {
   Distribution,
   EventRecord,
   ObjectRecord,
+  OrgProfile,
   OrgRecord,
   RoleRecord,
   SightingRecord,
@@ -12,7 +13,7 @@ import type {
   TaxonomyRecord,
   UserRecord,
 } from "../core/domain.js";
-import { PERMISSIONS } from "../core/domain.js";
+import { EMPTY_ORG_PROFILE, PERMISSIONS } from "../core/domain.js";
 import type { Selectable } from "kysely";
 import type {
   AttributesTable,
@@ -30,18 +31,65 @@ const bool = (value: number | boolean | null | undefined) => value === 1 || valu
 /** pg returns bigint as number (see dialects/postgres.ts); keep nulls as nulls. */
 const num = (value: number | null) => (value === null ? null : Number(value));
 
+/** A JSON object column; anything else (a hand-edited row, say) reads as empty. */
+function jsonObject(text: string | null | undefined): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text ?? "{}");
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function toProfile(text: string): OrgProfile {
+  const stored = jsonObject(text);
+  const profile: OrgProfile = { ...EMPTY_ORG_PROFILE, restricted_to_domain: [] };
+  for (const key of ["type", "nationality", "sector", "contacts", "landingpage"] as const) {
+    if (typeof stored[key] === "string") profile[key] = stored[key];
+  }
+  if (Array.isArray(stored.restricted_to_domain)) profile.restricted_to_domain = stored.restricted_to_domain.filter((d): d is string => typeof d === "string");
+  return profile;
+}
+
 export function toOrg(row: Selectable<OrganisationsTable>): OrgRecord {
-  return { ...row, created: Number(row.created), local: bool(row.local) };
+  return {
+    id: row.id,
+    uuid: row.uuid,
+    name: row.name,
+    description: row.description,
+    local: bool(row.local),
+    created: Number(row.created),
+    modified: Number(row.modified),
+    created_by: row.created_by,
+    profile: toProfile(row.profile),
+  };
 }
 
 export function toRole(row: Selectable<RolesTable>): RoleRecord {
-  const role = { id: row.id, name: row.name } as RoleRecord;
+  const role = {
+    id: row.id,
+    name: row.name,
+    default_role: bool(row.default_role),
+    restricted_to_site_admin: bool(row.restricted_to_site_admin),
+    extras: jsonObject(row.extras),
+  } as RoleRecord;
   for (const permission of PERMISSIONS) role[permission] = bool(row[permission]);
   return role;
 }
 
 export function toUser(row: Selectable<UsersTable>): UserRecord {
-  return { ...row, disabled: bool(row.disabled), created: Number(row.created), last_login: num(row.last_login) };
+  return {
+    id: row.id,
+    org_id: row.org_id,
+    role_id: row.role_id,
+    email: row.email,
+    disabled: bool(row.disabled),
+    created: Number(row.created),
+    last_login: num(row.last_login),
+    modified: Number(row.modified),
+    invited_by: row.invited_by,
+    extras: jsonObject(row.extras),
+  };
 }
 
 export function toEvent(row: Selectable<EventsTable>): EventRecord {

@@ -15,11 +15,19 @@ export interface OrganisationsTable {
   description: string;
   local: Flag;
   created: number;
+  profile: ColumnType<string, string | undefined, string>;
+  modified: ColumnType<number, number | undefined, number>;
+  created_by: ColumnType<number, number | undefined, number>;
 }
 
 export interface RolesTable {
   id: Id;
   name: string;
+  default_role: Flag;
+  restricted_to_site_admin: Flag;
+  extras: ColumnType<string, string | undefined, string>;
+  created: ColumnType<number, number | undefined, number>;
+  modified: ColumnType<number, number | undefined, number>;
   perm_add: Flag;
   perm_modify: Flag;
   perm_modify_org: Flag;
@@ -42,10 +50,14 @@ export interface UsersTable {
   disabled: Flag;
   created: number;
   last_login: number | null;
+  extras: ColumnType<string, string | undefined, string>;
+  modified: ColumnType<number, number | undefined, number>;
+  invited_by: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiKeysTable {
   id: Id;
+  uuid: string;
   user_id: number;
   key_hash: string;
   key_start: string;

@@ -31,32 +31,58 @@ export interface Viewer {
   /** MISP's Plugin.Sightings_policy: 0 event owner, 1 reporters, 2 everyone, 3 host organisation. */
   sightingsPolicy: 0 | 1 | 2 | 3;
   hostOrgId: number;
+  /** A sync user (perm_sync) also sees soft-deleted items of events shared with it, as MISP's sync does. */
+  sync?: boolean;
 }
 
 export type New<T extends { id: number }> = Omit<T, "id">;
 
+/** A new organisation: MISP's descriptive fields may be left out (empty), as may who made it. */
+export type NewOrg = Omit<New<OrgRecord>, "modified" | "created_by" | "profile"> & Partial<Pick<OrgRecord, "modified" | "created_by" | "profile">>;
+
 export interface OrgsPort {
-  create(org: New<OrgRecord>): Promise<OrgRecord>;
+  create(org: NewOrg): Promise<OrgRecord>;
   byId(id: number): Promise<OrgRecord | null>;
   byUuid(uuid: string): Promise<OrgRecord | null>;
   byName(name: string): Promise<OrgRecord | null>;
-  list(): Promise<OrgRecord[]>;
+  /** By id; `search` matches names, uuids and descriptions (with % wildcards, case-insensitive). */
+  list(filter?: { local?: boolean; search?: string }): Promise<OrgRecord[]>;
   byIds(ids: readonly number[]): Promise<Map<number, OrgRecord>>;
+  update(id: number, fields: Partial<Omit<OrgRecord, "id">>): Promise<void>;
+  /** What still refers to an organisation (users, events, sightings, models): it can go only when nothing does. */
+  references(id: number): Promise<{ users: number; events: number; sightings: number; models: number }>;
+  delete(id: number): Promise<void>;
 }
 
+/** A new user: MISP's other fields may be left out, as may who invited them. */
+export type NewUser = Omit<New<UserRecord>, "modified" | "invited_by" | "extras"> & Partial<Pick<UserRecord, "modified" | "invited_by" | "extras">>;
+export type NewRole = Omit<New<RoleRecord>, "default_role"> & { default_role?: boolean };
+
 export interface UsersPort {
-  create(user: New<UserRecord>): Promise<UserRecord>;
+  create(user: NewUser): Promise<UserRecord>;
   byId(id: number): Promise<UserRecord | null>;
   byEmail(email: string): Promise<UserRecord | null>;
-  list(filter?: { orgId?: number }): Promise<UserRecord[]>;
+  /** By id; `search` matches e-mail addresses (with % wildcards, case-insensitive). */
+  list(filter?: { orgId?: number; search?: string }): Promise<UserRecord[]>;
   update(id: number, fields: Partial<Omit<UserRecord, "id">>): Promise<void>;
+  /** Removes a user with its keys and sessions; what it created stays. */
+  delete(id: number): Promise<void>;
   count(): Promise<number>;
+  /** How many users have this role (a role in use cannot go). */
+  countWithRole(roleId: number): Promise<number>;
   roles(): Promise<RoleRecord[]>;
   roleById(id: number): Promise<RoleRecord | null>;
   roleByName(name: string): Promise<RoleRecord | null>;
+  createRole(role: NewRole, now: number): Promise<RoleRecord>;
+  updateRole(id: number, fields: Partial<Omit<RoleRecord, "id" | "default_role">>, now: number): Promise<void>;
+  deleteRole(id: number): Promise<void>;
+  /** Makes this role the one new users get, and no other. */
+  setDefaultRole(id: number): Promise<void>;
 }
 
 export interface NewApiKey {
+  /** A new uuid when left out. */
+  uuid?: string;
   user_id: number;
   key_hash: string;
   key_start: string;
@@ -72,7 +98,10 @@ export interface KeysPort {
   principalByHash(hash: string, now: number): Promise<Principal | null>;
   principalForUser(userId: number): Promise<Principal | null>;
   listForUser(userId: number): Promise<ApiKeyRecord[]>;
+  /** Keys of these users (every key when `userIds` is undefined), by id. */
+  list(userIds?: readonly number[]): Promise<ApiKeyRecord[]>;
   byId(id: number): Promise<ApiKeyRecord | null>;
+  byUuid(uuid: string): Promise<ApiKeyRecord | null>;
   revoke(id: number, now: number): Promise<void>;
   touch(id: number, now: number): Promise<void>;
 }
@@ -124,6 +153,7 @@ export interface ObjectsPort {
   existingUuids(uuids: readonly string[]): Promise<Set<string>>;
   byId(id: number): Promise<ObjectRecord | null>;
   byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<ObjectRecord[]>;
+  isVisible(object: ObjectRecord, event: EventRecord, viewer: Viewer): boolean;
 }
 
 /** restSearch filters for attributes, already parsed and validated. */
@@ -198,7 +228,8 @@ export interface AttributesPort {
   /** Visible, live attributes whose value (or either half of a composite value) is one of these. */
   byValues(values: readonly string[], viewer: Viewer): Promise<AttributeRecord[]>;
   tags(attributeIds: readonly number[]): Promise<Map<number, TagLinkRecord[]>>;
-  isVisible(attribute: AttributeRecord, event: EventRecord, viewer: Viewer): boolean;
+  /** MISP's rule; `object` is the attribute's object when it belongs to one (src/store/visibility.ts). */
+  isVisible(attribute: AttributeRecord, event: EventRecord, object: ObjectRecord | null, viewer: Viewer): boolean;
 }
 
 export interface TagsPort {

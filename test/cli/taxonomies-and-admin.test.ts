@@ -83,7 +83,7 @@ describe("halflife user and org", () => {
     const [, userId, key] = /^Created user (\d+) analyst@partner\.example\nAPI key \(shown once\): ([A-Za-z0-9]{40})\n$/.exec(user.stdout)!;
     const badRole = await runCli(["user", "add", "x@partner.example", "--role", "Boss"], { env: env(db) });
     expect(badRole.code).toBe(2);
-    expect(badRole.stderr).toBe("halflife: No role Boss; roles are admin, Org Admin, User, Publisher, Sync user, Read Only.\n");
+    expect(badRole.stderr).toBe("halflife: Invalid role Boss; the roles are 1 admin, 2 Org Admin, 3 User, 4 Publisher, 5 Sync user, 6 Read Only.\n");
 
     const second = await runCli(["user", "key", "analyst@partner.example", "--comment", "cron"], { env: env(db) });
     expect(second.code, second.stderr).toBe(0);

@@ -12,11 +12,11 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .description("Create a user and print their first API key (shown once)")
     .argument("<email>", "the user's e-mail address")
     .option("--org <name|id>", "organisation (default: the host organisation)")
-    .option("--role <name|id>", "role: admin, Org Admin, User, Publisher, Sync user, Read Only", "User")
+    .option("--role <name|id>", "role: admin, Org Admin, User, Publisher, Sync user, Read Only (default: the instance's default role)")
     .addHelpText("after", "\nExamples:\n  halflife user add analyst@example.org --role Publisher\n  halflife user add sync@partner.example --org 'Partner CERT' --role 'Sync user'")
-    .action(async (email: string, options: { org?: string; role: string }) => {
+    .action(async (email: string, options: { org?: string; role?: string }) => {
       const { context: app } = await context.app();
-      const created = await createUser(app, null, { email, role: options.role, ...(options.org ? { org: options.org } : {}) });
+      const created = await createUser(app, null, { email, ...(options.role ? { role: options.role } : {}), ...(options.org ? { org: options.org } : {}) });
       context.stdout.write(`Created user ${created.user.id} ${created.user.email}\nAPI key (shown once): ${created.key}\n`);
     });
   user
@@ -25,10 +25,11 @@ export function registerAdmin(program: Command, context: CliContext): void {
     .action(async () => {
       const { context: app } = await context.app();
       const users = await listUsers(app, null);
-      const orgs = await app.store.orgs.byIds(users.map((u) => u.org_id));
-      const roles = new Map((await app.store.users.roles()).map((r) => [r.id, r.name]));
       context.stdout.write(
-        table([["id", "email", "organisation", "role", "disabled"], ...users.map((u) => [String(u.id), u.email, orgs.get(u.org_id)?.name ?? "?", roles.get(u.role_id) ?? "?", u.disabled ? "yes" : "no"])]),
+        table([
+          ["id", "email", "organisation", "role", "disabled"],
+          ...users.map(({ user: u, org: o, role: r }) => [String(u.id), u.email, o?.name ?? "?", r?.name ?? "?", u.disabled ? "yes" : "no"]),
+        ]),
       );
     });
   user

@@ -2,6 +2,8 @@
 import { createKey, createOrg, createUser, listKeys, listOrgs, listUsers, revokeKey } from "../../app/admin.js";
 import { invalidInput } from "../../core/errors.js";
 import type { ApiKeyRecord, OrgRecord, UserRecord } from "../../core/domain.js";
+import { z } from "zod";
+import { parseAuthKeyBody, parseOrgBody } from "../../misp/admin-input.js";
 import { isObject, mispInt, parseWith } from "../../misp/parse.js";
 import { presentOrg } from "../../misp/present.js";
 import { jsonBody } from "../request.js";
@@ -83,7 +85,7 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
       methods: ["GET"],
       path: "/halflife/orgs",
       group: "administration",
-      summary: "Organisations (site admins see all, others their own).",
+      summary: "Organisations (as organisations/index).",
       handler: async (c, principal) => c.json((await listOrgs(context, principal)).map((o: OrgRecord) => presentOrg(o))),
     })
     .add({
@@ -93,7 +95,7 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Create an organisation (site admins): { name, description }.",
       handler: async (c, principal) => {
         const body = await objectBody(c);
-        const org = await createOrg(context, principal, { name: String(body.name ?? ""), description: typeof body.description === "string" ? body.description : "" });
+        const org = await createOrg(context, principal, parseOrgBody(body));
         return c.json(presentOrg(org), 201);
       },
     })
@@ -102,7 +104,7 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
       path: "/halflife/users",
       group: "administration",
       summary: "Users (site admins: all; organisation admins: their organisation's).",
-      handler: async (c, principal) => c.json((await listUsers(context, principal)).map(presentUser)),
+      handler: async (c, principal) => c.json((await listUsers(context, principal)).map((view) => presentUser(view.user))),
     })
     .add({
       methods: ["POST"],
@@ -112,9 +114,9 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const body = await objectBody(c);
         const created = await createUser(context, principal, {
-          email: String(body.email ?? ""),
-          ...(body.org !== undefined ? { org: body.org as string | number } : {}),
-          ...(body.role !== undefined ? { role: body.role as string | number } : {}),
+          email: parseWith(z.string().max(255), body.email ?? "", "email"),
+          ...(body.org !== undefined ? { org: parseWith(z.union([z.string().max(255), mispInt]), body.org, "org") } : {}),
+          ...(body.role !== undefined ? { role: parseWith(z.union([z.string().max(255), mispInt]), body.role, "role") } : {}),
         });
         return c.json({ user: presentUser(created.user), key: created.key }, 201);
       },
@@ -133,7 +135,7 @@ export function halflifeRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "A new API key for a user, shown only this once: { comment }.",
       handler: async (c, principal) => {
         const body = await objectBody(c);
-        const { key, record } = await createKey(context, principal, pathParam(c, "id"), typeof body.comment === "string" ? body.comment : "");
+        const { key, record } = await createKey(context, principal, pathParam(c, "id"), parseAuthKeyBody(body).comment ?? "");
         return c.json({ key, ...presentKey(record) }, 201);
       },
     })

@@ -9,6 +9,7 @@ import { taxonomyRoutes } from "./misp-taxonomies.js";
 import { halflifeRoutes } from "./halflife.js";
 import { decayingModelRoutes } from "./misp-decaying-models.js";
 import { sweepRoutes } from "./halflife-sweeps.js";
+import { adminRoutes } from "./misp-admin.js";
 
 export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   coreRoutes(table, deps);
@@ -17,6 +18,7 @@ export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   sightingRoutes(table, deps);
   taxonomyRoutes(table, deps);
   decayingModelRoutes(table, deps);
+  adminRoutes(table, deps);
   halflifeRoutes(table, deps);
   sweepRoutes(table, deps);
 }

@@ -1,6 +1,5 @@
-/** servers/getVersion, users/view/me and attributes/describeTypes: what PyMISP asks at connection. */
+/** servers/getVersion and attributes/describeTypes: what PyMISP asks at connection (with users/view/me, in misp-admin.ts). */
 import { describeTypes } from "../../misp/describe-types.js";
-import { presentMe } from "../../misp/present.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
 
@@ -34,13 +33,6 @@ export function coreRoutes(table: RouteTable, deps: HttpDeps): void {
       group: "servers",
       summary: "The PyMISP version this server is tested with.",
       handler: (c) => c.json({ version: MISP_API_VERSION }),
-    })
-    .add({
-      methods: ["GET"],
-      path: "/users/view/me",
-      group: "users",
-      summary: "The calling user, with role and organisation.",
-      handler: (c, principal) => c.json(presentMe(principal.user, principal.role, principal.org)),
     })
     .add({
       methods: ["GET"],

@@ -182,9 +182,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
         if (typeof body.uuid !== "string" || (typeof body.tag !== "string" && typeof body.tag !== "number")) {
           throw invalidInput("uuid", "name the event or attribute by uuid, and the tag by name or id");
         }
-        const uuid = body.uuid.toLowerCase();
-        const target = (await context.store.attributes.byUuid(uuid)) ? "attribute" : "event";
-        const change = await changeTag(context, principal, { target, reference: uuid, tag: body.tag, local: flag(body.local), remove });
+        const change = await changeTag(context, principal, { target: "either", reference: body.uuid.toLowerCase(), tag: body.tag, local: flag(body.local), remove });
         const name = remove ? "Tag removed." : change.changed ? "Tag added." : "Tag was already attached.";
         return c.json(presentSaved(name, requestPath(c), change.targetId));
       },

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ApiKeyRecord, Principal } from "../../core/domain.js";
 import { toOrg, toRole, toUser } from "../rows.js";
 import type { KeysPort } from "../store.js";
@@ -17,6 +18,7 @@ export function keysRepo(db: Db): KeysPort {
 
   const toKey = (row: Omit<ApiKeyRecord, never> & { key_hash?: string }): ApiKeyRecord => ({
     id: row.id,
+    uuid: row.uuid,
     user_id: row.user_id,
     key_start: row.key_start,
     key_end: row.key_end,
@@ -29,7 +31,7 @@ export function keysRepo(db: Db): KeysPort {
 
   return {
     async create(key) {
-      return toKey(await db.insertInto("api_keys").values(key).returningAll().executeTakeFirstOrThrow());
+      return toKey(await db.insertInto("api_keys").values({ ...key, uuid: key.uuid ?? randomUUID() }).returningAll().executeTakeFirstOrThrow());
     },
     async principalByHash(hash, now) {
       const key = await db
@@ -45,8 +47,17 @@ export function keysRepo(db: Db): KeysPort {
     async listForUser(userId) {
       return (await db.selectFrom("api_keys").selectAll().where("user_id", "=", userId).orderBy("id").execute()).map(toKey);
     },
+    async list(userIds) {
+      let query = db.selectFrom("api_keys").selectAll().orderBy("id");
+      if (userIds) query = query.where("user_id", "in", userIds.length ? [...userIds] : [-1]);
+      return (await query.execute()).map(toKey);
+    },
     async byId(id) {
       const row = await db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toKey(row) : null;
+    },
+    async byUuid(uuid) {
+      const row = await db.selectFrom("api_keys").selectAll().where("uuid", "=", uuid).executeTakeFirst();
       return row ? toKey(row) : null;
     },
     async revoke(id, now) {

@@ -3,6 +3,7 @@ import type { ObjectsPort } from "../store.js";
 import { chunks, type Db } from "./common.js";
 import type { ObjectRecord } from "../../core/domain.js";
 import type { Dialect } from "../dialects/dialect.js";
+import { isObjectVisible } from "../visibility.js";
 
 export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
   return {
@@ -48,5 +49,6 @@ export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
       }
       return out;
     },
+    isVisible: isObjectVisible,
   };
 }
