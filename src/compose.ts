@@ -24,7 +24,7 @@ export async function openApp(config: Config, formulas: FormulaRegistry, clock: 
     formulas,
     now: clock,
     uuid: randomUUID,
-    settings: { sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3, orgName: config.HALFLIFE_ORG_NAME, sweep: sweepSettingsFrom(config) },
+    settings: { sightingsPolicy: config.HALFLIFE_SIGHTINGS_POLICY as 0 | 1 | 2 | 3, orgName: config.HALFLIFE_ORG_NAME, defaultDistribution: config.HALFLIFE_DEFAULT_DISTRIBUTION as 0 | 1 | 2 | 3, sweep: sweepSettingsFrom(config) },
     hostOrgId: () => hostOrgId,
   };
   return {

@@ -37,7 +37,7 @@ export async function findAttributeIn(
 }
 
 export async function addAttributes(context: AppContext, principal: Principal, eventReference: string, inputs: AttributeInput[]): Promise<AttributeRecord[]> {
-  requirePermission(principal, "perm_add", "You do not have permission to add attributes.");
+  requirePermission(principal, "perm_add");
   const now = context.now();
   const prepared = inputs.map((input, i) => prepareAttribute(input, now, inputs.length > 1 ? `Attribute.${i}` : "Attribute"));
   const uuids = new Set<string>();
@@ -179,4 +179,12 @@ async function findTargetIn(
     if (!notFound(error)) throw error;
   }
   throw new HalflifeError("NOT_FOUND", "Invalid Target.");
+}
+
+/** MISP's messages for a tag change: "Tag tlp:red(7) successfully attached to Event(12)." */
+export function tagChangeMessage(change: TagChange, remove: boolean): string {
+  const target = `${change.target === "event" ? "Event" : "Attribute"}(${change.targetId})`;
+  const tag = `Tag ${change.tag.name}(${change.tag.id})`;
+  if (remove) return change.changed ? `${tag} successfully removed from ${target}.` : `${tag} is not attached to ${target}.`;
+  return change.changed ? `${tag} successfully attached to ${target}.` : `${tag} is already attached to ${target}.`;
 }

@@ -12,6 +12,8 @@ export interface InstanceSettings {
   sightingsPolicy: 0 | 1 | 2 | 3;
   /** Name of the organisation that owns the instance. */
   orgName: string;
+  /** Distribution of an event added without one (MISP's default_event_distribution); 1 when unset. */
+  defaultDistribution?: 0 | 1 | 2 | 3;
   /** The false-positive sweep's settings; the built-in defaults when unset. */
   sweep?: SweepSettings;
 }

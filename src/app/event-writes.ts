@@ -73,7 +73,7 @@ export interface PreparedEvent {
   objects: PreparedObject[];
 }
 
-export function prepareEvent(input: EventInput, now: number): PreparedEvent {
+export function prepareEvent(input: EventInput, now: number, defaults: { distribution: EventRecord["distribution"] } = { distribution: 1 }): PreparedEvent {
   const seen = new Set<string>();
   const unique = (uuid: string, field: string) => {
     if (seen.has(uuid)) throw invalidInput(field, `repeats the uuid ${uuid}`);
@@ -102,7 +102,7 @@ export function prepareEvent(input: EventInput, now: number): PreparedEvent {
       date: input.date ?? today,
       threat_level_id: input.threat_level_id ?? 4,
       analysis: input.analysis ?? 0,
-      distribution: (input.distribution ?? 0) as EventRecord["distribution"],
+      distribution: (input.distribution ?? defaults.distribution) as EventRecord["distribution"],
       sharing_group_id: input.sharing_group_id ?? 0,
       published: input.published ?? false,
       publish_timestamp: input.publish_timestamp ?? 0,
@@ -187,7 +187,8 @@ export async function writeEvent(tx: StoreSession, prepared: PreparedEvent, opti
   return event;
 }
 
-function objectRecord({ uuid, input: o }: { uuid: string; input: ObjectInput }, eventId: number, now: number): New<ObjectRecord> {
+/** The object's own fields from MISP input, with MISP's defaults (distribution "inherit event"). */
+export function objectRecord({ uuid, input: o }: { uuid: string; input: ObjectInput }, eventId: number, now: number): New<ObjectRecord> {
   return {
     uuid,
     event_id: eventId,
@@ -204,6 +205,19 @@ function objectRecord({ uuid, input: o }: { uuid: string; input: ObjectInput }, 
     last_seen: toMicroseconds(o.last_seen, "Object.last_seen"),
     deleted: o.deleted ?? false,
   };
+}
+
+/** The object fields an edit names (objects/edit, and known objects inside events/edit). */
+export function objectChanges(input: Partial<ObjectInput>, now: number): Partial<ObjectRecord> {
+  const changes: Partial<ObjectRecord> = { timestamp: input.timestamp ?? now };
+  if (input.comment !== undefined) changes.comment = input.comment;
+  if (input.description !== undefined) changes.description = input.description;
+  if (input.distribution !== undefined) changes.distribution = input.distribution as ObjectRecord["distribution"];
+  if (input.sharing_group_id !== undefined) changes.sharing_group_id = input.sharing_group_id;
+  if (input.first_seen !== undefined) changes.first_seen = toMicroseconds(input.first_seen, "first_seen");
+  if (input.last_seen !== undefined) changes.last_seen = toMicroseconds(input.last_seen, "last_seen");
+  if (input.deleted !== undefined) changes.deleted = input.deleted;
+  return changes;
 }
 
 /**
@@ -233,9 +247,11 @@ export async function mergeIntoEvent(
   const attributes: Array<{ input: AttributeInput; prepared: PreparedAttribute; objectId: number | null; field: string }> = [];
   (edit.Attribute ?? []).forEach((input, i) => attributes.push({ input, prepared: prepareAttribute(input, now, `Attribute.${i}`), objectId: 0, field: `Attribute.${i}` }));
   const newObjects: Array<{ uuid: string; input: ObjectInput; attributes: number[] }> = [];
+  const knownObjects: Array<{ object: ObjectRecord; input: ObjectInput }> = [];
   for (const [i, input] of (edit.Object ?? []).entries()) {
     const uuid = input.uuid ?? randomUUID();
     const known = existingObjects.get(uuid);
+    if (known) knownObjects.push({ object: known, input });
     const fresh = known ? null : { uuid, input, attributes: [] as number[] };
     if (fresh) newObjects.push(fresh);
     (input.Attribute ?? []).forEach((a, j) => {
@@ -269,6 +285,16 @@ export async function mergeIntoEvent(
   }
   const inserted = await tx.attributes.insertMany(inserts.map((i) => i.record));
   inserts.forEach((insert, i) => (ids[insert.index] = inserted[i]!));
+  // A known object's own fields change too; deleting it (PyMISP's delete_object, then update_event) deletes its attributes softly.
+  for (const { object, input } of knownObjects) {
+    const changes = objectChanges(input, input.timestamp ?? now);
+    await tx.objects.update(object.id, changes);
+    if (changes.deleted === true && !object.deleted) {
+      for (const attribute of await tx.attributes.byEvents([event.id])) {
+        if (attribute.object_id === object.id) await tx.attributes.update(attribute.id, { deleted: true, timestamp: now });
+      }
+    }
+  }
   await tx.tags.attachManyToAttributes(
     attributes.flatMap(({ prepared }, index) =>
       prepared.tags.flatMap((t) => (tags.has(t.name) ? [{ attribute_id: ids[index]!, event_id: event.id, tag_id: tags.get(t.name)!.id, local: t.local }] : [])),

@@ -2,12 +2,14 @@
  * Event use-cases: add, view, edit, delete, publish, and the event index.
  */
 import { HalflifeError } from "../core/errors.js";
-import type { EventRecord, EventTree, OrgRecord, Principal } from "../core/domain.js";
+import type { EventRecord, OrgRecord, Principal } from "../core/domain.js";
 import type { EventEdit, EventInput } from "../misp/parse.js";
-import type { EventListFilter, StoreSession } from "../store/store.js";
+import type { StoreSession } from "../store/store.js";
 import { viewerOf, type AppContext } from "./context.js";
 import { mergeIntoEvent, prepareEvent, touchEvent, writeEvent } from "./event-writes.js";
 import { requireModifyEvent, requirePermission, requirePublish } from "./permissions.js";
+
+export { EVENT_SORT_FIELDS } from "../store/store.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,9 +34,9 @@ export async function findEventIn(
 }
 
 export async function addEvent(context: AppContext, principal: Principal, input: EventInput): Promise<EventRecord> {
-  requirePermission(principal, "perm_add", "You do not have permission to add events.");
+  requirePermission(principal, "perm_add");
   const now = context.now();
-  const prepared = prepareEvent(input, now);
+  const prepared = prepareEvent(input, now, { distribution: context.settings.defaultDistribution ?? 1 });
   // Only a site admin or a sync user may publish on creation; others always start unpublished.
   if (prepared.event.published && !principal.role.perm_site_admin && !principal.role.perm_publish) prepared.event.published = false;
   if (prepared.event.published && prepared.event.publish_timestamp === 0) prepared.event.publish_timestamp = now;
@@ -117,26 +119,3 @@ export async function orgsById(tx: StoreSession, ids: Iterable<number>): Promise
 }
 
 /** The event index: visible events, newest first, with the creator organisations. */
-export async function listEvents(
-  context: AppContext,
-  principal: Principal,
-  filter: EventListFilter,
-  page: { limit: number; page: number },
-): Promise<{ events: Array<{ event: EventRecord; tags: EventTree["tags"]; attributeCount: number }>; orgs: Map<number, OrgRecord>; total: number }> {
-  const viewer = viewerOf(context, principal);
-  const [events, total] = await Promise.all([
-    context.store.events.list(filter, viewer, { limit: page.limit, offset: (page.page - 1) * page.limit }),
-    context.store.events.count(filter, viewer),
-  ]);
-  const ids = events.map((e) => e.id);
-  const [tags, counts, orgs] = await Promise.all([
-    context.store.events.tags(ids),
-    context.store.events.attributeCounts(ids),
-    context.store.orgs.byIds(events.flatMap((e) => [e.org_id, e.orgc_id])),
-  ]);
-  return {
-    events: events.map((event) => ({ event, tags: tags.get(event.id) ?? [], attributeCount: counts.get(event.id) ?? 0 })),
-    orgs,
-    total,
-  };
-}

@@ -57,7 +57,8 @@ export function prepareImport(documents: ReadonlyArray<{ source: string; documen
       }
       let prepared: PreparedEvent;
       try {
-        prepared = prepareEvent(input, now);
+        // An imported event without a distribution stays with its organisation.
+        prepared = prepareEvent(input, now, { distribution: 0 });
       } catch (error) {
         throw invalidInput(`${where} ${(error as { field?: string }).field ?? ""}`.trim(), (error as Error).message.replace(/^\S+ /, ""));
       }

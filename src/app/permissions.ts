@@ -9,10 +9,16 @@ export function forbidden(message = "You do not have the permission to do that."
   return new HalflifeError("FORBIDDEN", message);
 }
 
-export function requirePermission(principal: Principal, permission: Permission, message?: string): void {
+/**
+ * A role permission, refused with MISP's own words for a role that lacks it: clients (PyMISP's
+ * tests among them) read this exact message, whatever the action.
+ */
+export function requirePermission(principal: Principal, permission: Permission): void {
   if (principal.role.perm_site_admin) return;
-  if (!principal.role[permission]) throw forbidden(message);
+  if (!principal.role[permission]) throw forbidden(LACKS_PERMISSION);
 }
+
+export const LACKS_PERMISSION = "You do not have permission to use this functionality.";
 
 export function requireSiteAdmin(principal: Principal): void {
   if (!principal.role.perm_site_admin) throw forbidden("Only site administrators may do that.");
@@ -36,13 +42,13 @@ export function requireModifyEvent(principal: Principal, event: EventRecord): vo
 /** Publishing: perm_publish, on an event the user may modify. */
 export function requirePublish(principal: Principal, event: EventRecord): void {
   if (!principal.role.perm_site_admin && (!principal.role.perm_publish || !canModifyEvent(principal, event))) {
-    throw new HalflifeError("FORBIDDEN", "You do not have the permission to do that.", { field: "publish" });
+    throw new HalflifeError("FORBIDDEN", "You do not have permission to use this functionality.", { field: "publish" });
   }
 }
 
 /** Tagging needs perm_tagger and the right to modify the event. */
 export function requireTagger(principal: Principal, event: EventRecord): void {
-  requirePermission(principal, "perm_tagger", "You do not have permission to tag.");
+  requirePermission(principal, "perm_tagger");
   if (!canModifyEvent(principal, event)) throw forbidden("You may not tag events of another organisation.");
 }
 

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { HalflifeError, invalidInput } from "../core/errors.js";
 import type { AttributeRecord, EventRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
 import type { SightingFilter } from "../store/store.js";
+import { resolveOrgIds } from "./event-index.js";
 import { viewerOf, type AppContext } from "./context.js";
 import { findAttributeIn } from "./attributes.js";
 import { findEventIn } from "./events.js";
@@ -38,7 +39,7 @@ export function sightingType(value: unknown): SightingType {
  * last sighting created, or MISP's "Could not add" message when nothing matches.
  */
 export async function addSightings(context: AppContext, principal: Principal, request: SightingRequest): Promise<SightingOutcome> {
-  requirePermission(principal, "perm_sighting", "You do not have permission to add sightings.");
+  requirePermission(principal, "perm_sighting");
   const type = sightingType(request.type);
   const date = request.timestamp ?? context.now();
   const source = (request.source ?? "").trim().slice(0, 255);
@@ -80,8 +81,9 @@ export interface SightingSearch {
   types?: number[];
   from?: number;
   to?: number;
-  orgIds?: number[];
-  notOrgIds?: number[];
+  /** Organisations by id, uuid or name; the store resolves them here, not at the edge. */
+  orgs?: string[];
+  notOrgs?: string[];
   source?: string;
 }
 
@@ -99,8 +101,8 @@ export async function searchSightings(context: AppContext, principal: Principal,
   const viewer = viewerOf(context, principal);
   const filter: SightingFilter = {};
   if (search.types) filter.types = search.types;
-  if (search.orgIds) filter.orgIds = search.orgIds;
-  if (search.notOrgIds) filter.notOrgIds = search.notOrgIds;
+  if (search.orgs?.length) filter.orgIds = await resolveOrgIds(context.store, search.orgs);
+  if (search.notOrgs?.length) filter.notOrgIds = await resolveOrgIds(context.store, search.notOrgs);
   if (search.source !== undefined) filter.source = search.source;
   if (search.from === undefined && search.to === undefined) filter.from = context.now() - DEFAULT_WINDOW;
   else {
@@ -147,25 +149,27 @@ async function withRelated(context: AppContext, sightings: SightingRecord[]): Pr
 export async function listSightings(
   context: AppContext,
   principal: Principal,
-  request: { context: "attribute" | "event"; reference: string; orgId?: number },
+  request: { context: "attribute" | "event"; reference: string; /** An organisation's id, uuid or name. */ org?: string },
 ): Promise<SightingListing> {
   const viewer = viewerOf(context, principal);
   const filter: SightingFilter =
     request.context === "attribute"
       ? { attributeIds: [(await findAttributeIn(context.store, context, principal, request.reference, { includeDeleted: true })).attribute.id] }
       : { eventIds: [(await findEventIn(context.store, context, principal, request.reference)).id] };
-  if (request.orgId !== undefined) filter.orgIds = [request.orgId];
+  if (request.org !== undefined) filter.orgIds = await resolveOrgIds(context.store, [request.org]);
   const sightings = (await context.store.sightings.list(filter, viewer)).reverse();
   return withRelated(context, sightings);
 }
 
 /** sightings/delete: a site admin, or the organisation that reported it (with perm_sighting). */
-export async function deleteSighting(context: AppContext, principal: Principal, id: number): Promise<SightingRecord> {
+export async function deleteSighting(context: AppContext, principal: Principal, reference: number | string): Promise<SightingRecord> {
   requirePermission(principal, "perm_sighting");
   return context.store.transaction(async (tx) => {
-    const sighting = await tx.sightings.byId(id);
+    // By id, or by uuid as PyMISP's delete_sighting names it.
+    const text = String(reference).trim();
+    const sighting = /^\d+$/.test(text) ? await tx.sightings.byId(Number(text)) : await tx.sightings.byUuid(text.toLowerCase());
     if (!sighting || (!principal.role.perm_site_admin && sighting.org_id !== principal.org.id)) throw new HalflifeError("NOT_FOUND", "Invalid sighting.");
-    await tx.sightings.delete(id);
+    await tx.sightings.delete(sighting.id);
     return sighting;
   });
 }

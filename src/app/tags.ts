@@ -81,7 +81,7 @@ export interface TagEdit {
 
 /** tags/edit: site admins, or users with perm_tag_editor. */
 export async function editTag(context: AppContext, principal: Principal, id: number, edit: TagEdit): Promise<TagRecord> {
-  requirePermission(principal, "perm_tag_editor", "You do not have permission to edit tags.");
+  requirePermission(principal, "perm_tag_editor");
   if (edit.numerical_value !== undefined && edit.numerical_value !== null) {
     if (!Number.isFinite(edit.numerical_value)) throw invalidInput("numerical_value", "must be a finite number");
     if (edit.numerical_value < 0) throw invalidInput("numerical_value", "must not be negative (a negative value would make scores rise with age)");
@@ -96,5 +96,16 @@ export async function editTag(context: AppContext, principal: Principal, id: num
     }
     await tx.tags.update(id, edit);
     return (await tx.tags.byId(id))!;
+  });
+}
+
+/** tags/delete: the tag and every link to it, for perm_tag_editor (MISP's rule) or site admins. */
+export async function deleteTag(context: AppContext, principal: Principal, id: number): Promise<TagRecord> {
+  requirePermission(principal, "perm_tag_editor");
+  return context.store.transaction(async (tx) => {
+    const tag = await tx.tags.byId(id);
+    if (!tag) throw new HalflifeError("NOT_FOUND", "Invalid tag");
+    await tx.tags.delete(id);
+    return tag;
   });
 }

@@ -42,10 +42,34 @@ export async function installBuiltinTaxonomies(context: AppContext): Promise<voi
   await importTaxonomies(context, missing, { enable: true });
 }
 
-/** taxonomies/update: re-applies the built-in definitions (site admins). */
+/**
+ * taxonomies/update: applies the built-in definitions that are missing or newer than the stored
+ * ones (site admins). An empty answer means everything was up to date already.
+ */
 export async function updateBuiltinTaxonomies(context: AppContext, principal: Principal): Promise<TaxonomyImportResult[]> {
   requireSiteAdmin(principal);
-  return importTaxonomies(context, BUILTIN_TAXONOMIES);
+  const stale: Taxonomy[] = [];
+  for (const taxonomy of BUILTIN_TAXONOMIES) {
+    const stored = await context.store.taxonomies.byNamespace(taxonomy.namespace);
+    if (!stored || Number(stored.version) < Number(taxonomy.version)) stale.push(taxonomy);
+  }
+  return importTaxonomies(context, stale);
+}
+
+/**
+ * Enables or disables taxonomies by namespace, all or none: an unknown namespace changes nothing.
+ * `principal` null is the instance itself (the command line); otherwise site admins only.
+ */
+export async function setTaxonomiesEnabled(context: AppContext, principal: Principal | null, namespaces: readonly string[], enabled: boolean): Promise<void> {
+  if (principal) requireSiteAdmin(principal);
+  const missing: string[] = [];
+  for (const namespace of namespaces) if (!(await context.store.taxonomies.byNamespace(namespace))) missing.push(namespace);
+  if (missing.length) {
+    throw new HalflifeError("NOT_FOUND", `unknown taxonomy ${missing.join(", ")}; import it first with halflife taxonomies import DIR`, { field: "namespace" });
+  }
+  await context.store.transaction(async (tx) => {
+    for (const namespace of namespaces) await tx.taxonomies.setEnabled((await tx.taxonomies.byNamespace(namespace))!.id, enabled);
+  });
 }
 
 export async function findTaxonomy(context: AppContext, reference: string): Promise<TaxonomyRecord> {
@@ -61,4 +85,9 @@ export async function setTaxonomyEnabled(context: AppContext, principal: Princip
   const record = await findTaxonomy(context, reference);
   await context.store.transaction((tx) => tx.taxonomies.setEnabled(record.id, enabled));
   return { ...record, enabled };
+}
+
+/** Every stored taxonomy. */
+export async function listTaxonomies(context: AppContext): Promise<TaxonomyRecord[]> {
+  return context.store.taxonomies.list();
 }

@@ -73,6 +73,8 @@ export const configSchema = z
     HALFLIFE_FORMULA_DIR: z.string().min(1).optional(),
     /** Which sightings a user sees (MISP's Plugin.Sightings_policy): 0 event owner, 1 reporters, 2 everyone, 3 host org. */
     HALFLIFE_SIGHTINGS_POLICY: z.coerce.number().int().min(0).max(3).default(0),
+    /** Distribution of an event added without one (MISP's MISP.default_event_distribution): 0 to 3. */
+    HALFLIFE_DEFAULT_DISTRIBUTION: z.coerce.number().int().min(0).max(3).default(1),
     /** Name of the organisation that owns the instance, created at first start. */
     HALFLIFE_ORG_NAME: z.string().min(1).max(255).default("Halflife"),
     /** Largest request body accepted, in bytes. */

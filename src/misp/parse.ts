@@ -143,3 +143,39 @@ export function unwrapBody(body: unknown, model?: string): unknown {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
+
+/** What a value is, for messages that say what was received ("a list", "the text \"abc\""). */
+export function describeReceived(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Words PHP reads as true (any non-empty text but "0") that plainly mean false to whoever sent them. */
+const FALSE_WORDS = new Set(["false", "no", "off", "null", "none"]);
+
+/**
+ * A restSearch flag, read as MISP reads it: PHP's truthiness (`!empty($value)`). False: false, 0,
+ * 0.0, "0", "" and null; true: every other number and every other text ("1", "2", "True",
+ * "yes", "0.0", " "). Deliberately stricter in two places, so that a request is never answered
+ * the opposite of what it says: "false", "no", "off", "null" and "none" (which PHP takes as true)
+ * and lists or objects are refused, naming the field and what was received.
+ *
+ * @example mispFlag.parse("True") === true; mispFlag.parse("0") === false; mispFlag.parse(2) === true
+ */
+export const mispFlag = z.unknown().transform((value, ctx): boolean => {
+  if (value === null || value === undefined || value === false || value === "" || value === "0") return false;
+  if (value === true) return true;
+  if (typeof value === "number") return value !== 0 && !Number.isNaN(value);
+  if (typeof value === "string") {
+    if (FALSE_WORDS.has(value.trim().toLowerCase())) {
+      ctx.addIssue({ code: "custom", message: `must be a boolean (0 or 1); got ${describeReceived(value)}, which MISP would read as true` });
+      return z.NEVER;
+    }
+    return true;
+  }
+  ctx.addIssue({ code: "custom", message: `must be a boolean (0 or 1); got ${describeReceived(value)}` });
+  return z.NEVER;
+});

@@ -153,6 +153,50 @@ export function presentObject(object: ObjectRecord, attributes: AttributeView[],
   };
 }
 
+/** RelatedAttribute entries: the correlating attribute with a brief of its event. */
+export function presentCorrelations(correlations: ReadonlyArray<{ attribute: AttributeRecord; event: EventRecord }>): Json[] {
+  return correlations.map(({ attribute, event }) => ({
+    id: str(attribute.id),
+    event_id: str(attribute.event_id),
+    object_id: str(attribute.object_id),
+    value: attribute.value,
+    type: attribute.type,
+    category: attribute.category,
+    uuid: attribute.uuid,
+    Event: {
+      id: str(event.id),
+      uuid: event.uuid,
+      info: event.info,
+      date: event.date,
+      org_id: str(event.org_id),
+      orgc_id: str(event.orgc_id),
+      published: event.published,
+      distribution: str(event.distribution),
+      threat_level_id: str(event.threat_level_id),
+      analysis: str(event.analysis),
+    },
+  }));
+}
+
+/** RelatedEvent entries: `{ Event: {…} }` briefs of the correlating events. */
+export function presentRelatedEvents(events: readonly EventRecord[]): Json[] {
+  return events.map((event) => ({
+    Event: {
+      id: str(event.id),
+      uuid: event.uuid,
+      info: event.info,
+      date: event.date,
+      org_id: str(event.org_id),
+      orgc_id: str(event.orgc_id),
+      published: event.published,
+      distribution: str(event.distribution),
+      threat_level_id: str(event.threat_level_id),
+      analysis: str(event.analysis),
+      timestamp: str(event.timestamp),
+    },
+  }));
+}
+
 /** The event's own fields, in MISP's order. */
 export function eventFields(event: EventRecord, attributeCount: number): Json {
   return {

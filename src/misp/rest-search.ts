@@ -26,7 +26,7 @@ export const IMPLEMENTED_PARAMETERS = new Set<string>([
   "threat_level_id", "includeEventTags", "limit", "page", "requested_attributes", "headerless", "object_relation",
   "includeSightings", "includeDecayScore", "decayingModel", "excludeDecayed", "modelOverrides", "includeFullModel",
   "score", "attribute_timestamp", "first_seen", "last_seen", "eventinfo", "includeAllTags", "includeAttributeUuid",
-  "includeScoresOnEvent",
+  "includeScoresOnEvent", "includeCorrelations",
 ]);
 
 /**

@@ -123,8 +123,30 @@ export interface EventListFilter {
   uuids?: string[];
   /** Event ids carrying all of / none of these tag ids (event tags). */
   withTagIds?: number[][];
+  /** `withTagIds` also match the tags of the event's live attributes (events/restSearch). */
+  tagsOnAttributesToo?: boolean;
   withoutTagIds?: number[];
   threatLevelIds?: number[];
+  notThreatLevelIds?: number[];
+  notIds?: number[];
+  notOrgcIds?: number[];
+  distributions?: number[];
+  notDistributions?: number[];
+  analyses?: number[];
+  notAnalyses?: number[];
+  /** Text in the info, a live attribute's value or comment, or the name of an event or attribute tag. */
+  anyText?: string;
+  /** Text in a live attribute's value. */
+  attributeValue?: string;
+  /** Text in the e-mail address of the user who created the event. */
+  creatorEmail?: string;
+}
+
+/** The event fields a list can be sorted on (events/index `sort`). */
+export const EVENT_SORT_FIELDS = ["id", "info", "date", "timestamp", "publish_timestamp", "threat_level_id", "analysis", "distribution", "org", "published"] as const;
+export interface EventOrder {
+  by: (typeof EVENT_SORT_FIELDS)[number];
+  direction: "asc" | "desc";
 }
 
 export interface EventsPort {
@@ -137,8 +159,8 @@ export interface EventsPort {
   updateMany(ids: readonly number[], fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
   /** Deletes an event with its objects, attributes, tags and sightings. */
   delete(id: number): Promise<void>;
-  /** Visible events matching the filter, newest first. */
-  list(filter: EventListFilter, viewer: Viewer, page: { limit: number; offset: number }): Promise<EventRecord[]>;
+  /** Visible events matching the filter, newest first unless `order` says otherwise (ties by id). */
+  list(filter: EventListFilter, viewer: Viewer, page: { limit: number; offset: number; order?: EventOrder }): Promise<EventRecord[]>;
   count(filter: EventListFilter, viewer: Viewer): Promise<number>;
   isVisible(event: EventRecord, viewer: Viewer): boolean;
   tags(eventIds: readonly number[]): Promise<Map<number, TagLinkRecord[]>>;
@@ -152,7 +174,13 @@ export interface ObjectsPort {
   /** Which of these uuids are taken already. */
   existingUuids(uuids: readonly string[]): Promise<Set<string>>;
   byId(id: number): Promise<ObjectRecord | null>;
+  byUuid(uuid: string): Promise<ObjectRecord | null>;
+  /** Objects by name, event and uuid, in id order (objects/restSearch); visibility is the caller's. */
+  search(filter: { names?: string[]; eventIds?: number[]; uuids?: string[]; deleted: boolean | "both"; limit: number }): Promise<ObjectRecord[]>;
   byEvents(eventIds: readonly number[], options?: { includeDeleted?: boolean }): Promise<ObjectRecord[]>;
+  update(id: number, fields: Partial<Omit<ObjectRecord, "id" | "uuid" | "event_id">>): Promise<void>;
+  /** Removes the object row; its attributes must have been deleted through AttributesPort first. */
+  delete(id: number): Promise<void>;
   isVisible(object: ObjectRecord, event: EventRecord, viewer: Viewer): boolean;
 }
 
@@ -249,6 +277,8 @@ export interface TagsPort {
   /** Bulk links for imports. */
   attachManyToAttributes(links: ReadonlyArray<{ attribute_id: number; event_id: number; tag_id: number; local: boolean }>): Promise<void>;
   usageCounts(tagIds: readonly number[]): Promise<Map<number, { events: number; attributes: number }>>;
+  /** Deletes a tag with its links to events and attributes. */
+  delete(id: number): Promise<void>;
 }
 
 export interface TaxonomiesPort {

@@ -209,9 +209,9 @@ for (const dialect of dialects) {
       const unknown = await api.call("POST", "/attributes/restSearch", { tag: "tlp:green" });
       expect(unknown.status).toBe(400);
       expect(unknown.json.message).toBe("tag is not a restSearch parameter; did you mean tags?");
-      const ignored = await api.call("POST", "/attributes/restSearch", { type: "md5", includeCorrelations: 1, enforceWarninglist: 1, includeWarninglistHits: 0, sharinggroup: 3 });
+      const ignored = await api.call("POST", "/attributes/restSearch", { type: "md5", includeContext: 1, enforceWarninglist: 1, includeWarninglistHits: 0, sharinggroup: 3 });
       expect(ignored.status).toBe(200);
-      expect(ignored.headers.get("x-halflife-ignored-parameters")?.split(",").sort()).toEqual(["enforceWarninglist", "includeCorrelations", "sharinggroup"]);
+      expect(ignored.headers.get("x-halflife-ignored-parameters")?.split(",").sort()).toEqual(["enforceWarninglist", "includeContext", "sharinggroup"]);
       expect(ignored.json.response.Attribute.map((a: any) => a.value)).toEqual(["d41d8cd98f00b204e9800998ecf8427e"]);
     });
   });

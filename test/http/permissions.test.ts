@@ -111,7 +111,7 @@ describe("permissions across organisations", () => {
     const event = await addAs(alpha.user);
     const refused = await api.call("POST", `/events/publish/${event.id}`, undefined, { key: alpha.user });
     expect(refused.status).toBe(403);
-    expect(refused.json.message).toBe("You do not have the permission to do that.");
+    expect(refused.json.message).toBe("You do not have permission to use this functionality.");
     expect((await api.call("POST", `/events/unpublish/${event.id}`, undefined, { key: alpha.user })).status).toBe(403);
     expect((await api.call("POST", `/events/alert/${event.id}`, undefined, { key: alpha.user })).status).toBe(403);
     expect((await api.call("GET", `/events/view/${event.id}`)).json.Event.published).toBe(false);

@@ -1,9 +1,8 @@
 /** `halflife taxonomies import DIR | enable NS… | disable NS… | list`. */
 import type { Command } from "commander";
-import { importTaxonomies } from "../../app/taxonomies.js";
+import { importTaxonomies, listTaxonomies, setTaxonomiesEnabled } from "../../app/taxonomies.js";
 import { hasNumericalValues } from "../../core/taxonomy.js";
 import type { CliContext } from "../context.js";
-import { UsageError } from "../errors.js";
 import { readTaxonomyDirectory } from "../taxonomy-files.js";
 
 export function registerTaxonomies(program: Command, context: CliContext): void {
@@ -32,12 +31,7 @@ export function registerTaxonomies(program: Command, context: CliContext): void 
       .argument("<namespaces...>", "e.g. admiralty-scale estimative-language")
       .action(async (namespaces: string[]) => {
         const { context: app } = await context.app();
-        const missing = [];
-        for (const namespace of namespaces) if (!(await app.store.taxonomies.byNamespace(namespace))) missing.push(namespace);
-        if (missing.length) throw new UsageError(`unknown taxonomy ${missing.join(", ")}; import it first with halflife taxonomies import DIR`);
-        await app.store.transaction(async (tx) => {
-          for (const namespace of namespaces) await tx.taxonomies.setEnabled((await tx.taxonomies.byNamespace(namespace))!.id, enabled);
-        });
+        await setTaxonomiesEnabled(app, null, namespaces, enabled);
         context.stdout.write(`${enabled ? "Enabled" : "Disabled"} ${namespaces.join(", ")}\n`);
       });
   }
@@ -46,6 +40,6 @@ export function registerTaxonomies(program: Command, context: CliContext): void 
     .description("List taxonomies")
     .action(async () => {
       const { context: app } = await context.app();
-      for (const t of await app.store.taxonomies.list()) context.stdout.write(`${t.enabled ? "enabled " : "disabled"}  ${t.namespace} (v${t.version})\n`);
+      for (const t of await listTaxonomies(app)) context.stdout.write(`${t.enabled ? "enabled " : "disabled"}  ${t.namespace} (v${t.version})\n`);
     });
 }

@@ -4,6 +4,7 @@ import type { HttpDeps } from "../server.js";
 import { attributeRoutes } from "./misp-attributes.js";
 import { coreRoutes } from "./misp-core.js";
 import { eventRoutes } from "./misp-events.js";
+import { objectRoutes } from "./misp-objects.js";
 import { sightingRoutes } from "./misp-sightings.js";
 import { taxonomyRoutes } from "./misp-taxonomies.js";
 import { halflifeRoutes } from "./halflife.js";
@@ -15,6 +16,7 @@ export function mispRoutes(table: RouteTable, deps: HttpDeps): void {
   coreRoutes(table, deps);
   eventRoutes(table, deps);
   attributeRoutes(table, deps);
+  objectRoutes(table, deps);
   sightingRoutes(table, deps);
   taxonomyRoutes(table, deps);
   decayingModelRoutes(table, deps);

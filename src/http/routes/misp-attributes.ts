@@ -1,11 +1,9 @@
 /** Attributes: add, view, edit, delete, restSearch (json, csv, text; streamed) and tags. */
 import type { Context } from "hono";
 import { addAttributes, changeTag, deleteAttribute, editAttribute, findAttributeIn } from "../../app/attributes.js";
-import { parseAttributeSearch, viewsOf } from "../../app/search-attributes.js";
-import { searchWithScores } from "../../app/search-scored.js";
+import { viewsOf } from "../../app/search-attributes.js";
 import type { AppContext } from "../../app/context.js";
 import type { Principal } from "../../core/domain.js";
-import { csvColumns, csvHeader, csvRows } from "../../misp/csv.js";
 import { attributeEdit, attributeInput, isObject, parseWith } from "../../misp/parse.js";
 import { presentAttribute, presentSaved } from "../../misp/present.js";
 import { checkParameters } from "../../misp/rest-search.js";
@@ -13,7 +11,7 @@ import { HttpError, requestPath } from "../errors.js";
 import { jsonBody, urlParameters } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
-import { commaJoined, streamResponse } from "../stream.js";
+import { attributeSearchAnswer } from "./attribute-search-answer.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
 import { invalidInput } from "../../core/errors.js";
 
@@ -87,35 +85,7 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
         const { params, ignored } = checkParameters(isObject(raw) ? raw : raw === null || raw === undefined ? {} : raw);
-        const search = await parseAttributeSearch(context, params);
-        const result = await searchWithScores(context, principal, search, params);
-        const headers: Record<string, string> = { "X-Result-Count": String(result.total), "X-Response-Format": search.options.returnFormat };
-        if (ignored.length) headers["X-Halflife-Ignored-Parameters"] = ignored.join(",");
-        const orgs = new Map();
-
-        if (search.options.returnFormat === "json") {
-          async function* json(): AsyncIterable<string[]> {
-            for await (const views of result.pages) {
-              if (search.options.includeSightings) {
-                const ids = views.flatMap((v) => v.sightings ?? []).map((s) => s.org_id).filter((id) => !orgs.has(id));
-                for (const [id, org] of await context.store.orgs.byIds(ids)) orgs.set(id, org);
-              }
-              yield views.map((view) => JSON.stringify(presentAttribute(view, { orgs, withEvent: true, withEventUuid: search.options.includeEventUuid })));
-            }
-          }
-          return streamResponse(c, { head: '{"response":{"Attribute":[', chunks: commaJoined(json()), tail: "]}}", contentType: "application/json", headers });
-        }
-        if (search.options.returnFormat === "csv") {
-          const columns = csvColumns(search.options.requestedAttributes, result.scored);
-          async function* csv(): AsyncIterable<string> {
-            for await (const views of result.pages) yield csvRows(views, columns);
-          }
-          return streamResponse(c, { head: search.options.headerless ? "" : csvHeader(columns), chunks: csv(), tail: "", contentType: "text/csv; charset=utf-8", headers });
-        }
-        async function* text(): AsyncIterable<string> {
-          for await (const views of result.pages) yield views.map((v) => `${v.attribute.value}\n`).join("");
-        }
-        return streamResponse(c, { head: "", chunks: text(), tail: "", contentType: "text/plain; charset=utf-8", headers });
+        return attributeSearchAnswer(c, context, principal, params, ignored);
       },
     });
 

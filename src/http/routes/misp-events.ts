@@ -1,53 +1,37 @@
 /** Events: add, view, edit, delete, publish, alert, unpublish, index, restSearch and tags. */
 import type { Context } from "hono";
-import { addEvent, deleteEvent, editEvent, findEvent, listEvents, publishEvent, unpublishEvent } from "../../app/events.js";
+import { addEvent, deleteEvent, editEvent, findEvent, publishEvent, unpublishEvent } from "../../app/events.js";
+import { listEventIndex } from "../../app/event-index.js";
+import { parseEventIndexQuery } from "./misp-events-index.schema.js";
 import { loadEventTree } from "../../app/event-view.js";
-import { searchEvents } from "../../app/search-events.js";
+import { eventExportSearch, searchEvents } from "../../app/search-events.js";
 import { scoreEventTrees } from "../../app/search-scored.js";
 import { changeTag } from "../../app/attributes.js";
 import type { Principal } from "../../core/domain.js";
-import { eventEdit, eventInput, mispBool, mispInt, parseWith, isObject } from "../../misp/parse.js";
-import { presentEvent, presentEventIndexRow, presentSaved } from "../../misp/present.js";
-import { checkParameters, listFilter } from "../../misp/rest-search.js";
+import { eventEdit, eventInput, mispFlag, parseWith, isObject } from "../../misp/parse.js";
+import { presentEvent, presentEventIndexRow, presentRelatedEvents, presentSaved } from "../../misp/present.js";
+import { relatedEvents } from "../../app/correlations.js";
+import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
 import { jsonBody, urlParameters } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
 import { commaJoined, streamResponse } from "../stream.js";
+import { attributeSearchAnswer } from "./attribute-search-answer.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
-import type { EventListFilter } from "../../store/store.js";
-import { datePoint, timePoint } from "../../misp/time-filters.js";
 
 async function viewAnswer(c: Context, deps: HttpDeps, principal: Principal, reference: string | number, params: Record<string, unknown> = {}) {
   const event = await findEvent(deps.context, principal, reference);
   const tree = await loadEventTree(deps.context, principal, event, {
     sightings: !flag(params.noSightings),
-    includeDeleted: flag(params.deleted),
+    // deleted: 1, true or [0, 1] (PyMISP's get_event(deleted=...)) show soft-deleted attributes and objects too.
+    includeDeleted: Array.isArray(params.deleted) ? params.deleted.some((d) => parseWith(mispFlag, d, "deleted")) : params.deleted !== undefined && parseWith(mispFlag, params.deleted, "deleted"),
     eventTagsOnAttributes: false,
   });
   await scoreEventTrees(deps.context, principal, [tree], params);
-  return c.json(presentEvent(tree, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
-}
-
-function eventListFilter(params: Record<string, unknown>, now: number): EventListFilter {
-  const filter: EventListFilter = {};
-  const info = params.eventinfo ?? params.searchinfo;
-  if (typeof info === "string" && info !== "") filter.info = info;
-  const published = params.published ?? params.searchpublished;
-  if (published !== undefined && published !== "" && published !== null && published !== 2 && published !== "2") {
-    filter.published = parseWith(mispBool, published, "published");
-  }
-  const ids = listFilter(params.eventid ?? params.searcheventid, "eventid").include;
-  if (ids.length) filter.ids = ids.map((id) => parseWith(mispInt, id, "eventid"));
-  const from = params.datefrom ?? params.date_from ?? params.searchDatefrom;
-  const to = params.dateuntil ?? params.date_to ?? params.searchDateuntil;
-  if (from !== undefined && from !== "") filter.dateFrom = datePoint(from, now, "datefrom");
-  if (to !== undefined && to !== "") filter.dateTo = datePoint(to, now, "dateuntil");
-  if (params.timestamp !== undefined && params.timestamp !== "") filter.timestampFrom = timePoint(params.timestamp, now, "timestamp");
-  if (params.publish_timestamp !== undefined && params.publish_timestamp !== "") {
-    filter.publishTimestampFrom = timePoint(params.publish_timestamp, now, "publish_timestamp");
-  }
-  return filter;
+  // metadata:1 (events/add, events/edit, events/view): the event without its attributes and objects.
+  const shown = params.metadata !== undefined && parseWith(mispFlag, params.metadata, "metadata") ? { ...tree, attributes: [], objects: [] } : tree;
+  return c.json(presentEvent(shown, { includeScoresOnEvent: flag(params.includeScoresOnEvent) }));
 }
 
 export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
@@ -62,7 +46,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const input = parseWith(eventInput, await modelBody(c, "Event"));
         const event = await addEvent(context, principal, input);
-        return viewAnswer(c, deps, principal, event.id);
+        return viewAnswer(c, deps, principal, event.id, { metadata: urlParameters(c).metadata });
       },
     })
     .add({
@@ -84,7 +68,7 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const edit = parseWith(eventEdit, await modelBody(c, "Event"));
         const event = await editEvent(context, principal, pathParam(c, "id"), edit);
-        return viewAnswer(c, deps, principal, event.id);
+        return viewAnswer(c, deps, principal, event.id, { metadata: urlParameters(c).metadata });
       },
     })
     .add({
@@ -131,13 +115,10 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       methods: ["GET", "POST"],
       path: "/events/index",
       group: "events",
-      summary: "Visible events, newest first (filters: eventinfo, published, eventid, datefrom, dateuntil, timestamp; page, limit).",
+      summary: "Visible events, newest first unless sorted (sort, direction), with every filter of PyMISP's search_index; page, limit.",
       handler: async (c, principal) => {
-        const params = await allParameters(c);
-        const limit = params.limit === undefined || params.limit === "" ? 50_000 : parseWith(mispInt, params.limit, "limit");
-        const page = params.page === undefined || params.page === "" ? 1 : parseWith(mispInt, params.page, "page");
-        if (limit < 1 || page < 1) throw new HttpError(400, "page and limit must be at least 1");
-        const result = await listEvents(context, principal, eventListFilter(params, context.now()), { limit, page });
+        const query = parseEventIndexQuery(await allParameters(c), context.now());
+        const result = await listEventIndex(context, principal, query);
         c.header("X-Result-Count", String(result.total));
         return c.json(result.events.map((e) => presentEventIndexRow(e.event, e.tags, e.attributeCount, result.orgs)));
       },
@@ -146,19 +127,29 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
       methods: ["GET", "POST"],
       path: "/events/restSearch",
       group: "events",
-      summary: "Search events (returnFormat json): event filters, plus attribute filters that an event must match.",
+      summary: "Search events: event filters, and attribute filters that narrow the attributes returned; returnFormat json, or csv and text (attribute lists).",
       handler: async (c, principal) => {
         const raw = c.req.method === "GET" ? urlParameters(c) : await jsonBody(c);
-        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata"]);
+        const { params, ignored } = checkParameters(isObject(raw) ? raw : {}, ["includeScoresOnEvent", "searchall", "metadata", "event_id", "quickfilter"]);
+        // csv and text list attributes, as MISP's events/restSearch exports do: the attribute search answers them.
+        if (params.returnFormat === "csv" || params.returnFormat === "text") {
+          return attributeSearchAnswer(c, context, principal, params, ignored, await eventExportSearch(context, principal, params));
+        }
         if (params.returnFormat !== undefined && params.returnFormat !== "json") {
-          throw new HttpError(400, "events/restSearch answers returnFormat json only; use attributes/restSearch for csv and text");
+          throw new HttpError(400, "events/restSearch answers returnFormat json, csv and text");
         }
         const result = await searchEvents(context, principal, params);
         const withScores = flag(params.includeScoresOnEvent);
+        const withCorrelations = params.includeCorrelations !== undefined && parseWith(mispFlag, params.includeCorrelations, "includeCorrelations");
         async function* chunks(): AsyncIterable<string[]> {
           for await (const trees of result.pages) {
             await scoreEventTrees(context, principal, trees, params);
-            yield trees.map((tree) => JSON.stringify(presentEvent(tree, { includeScoresOnEvent: withScores })));
+            const related = withCorrelations ? await relatedEvents(context, principal, trees) : null;
+            yield trees.map((tree) => {
+              const presented = presentEvent(tree, { includeScoresOnEvent: withScores }) as { Event: Record<string, unknown> };
+              if (related) presented.Event.RelatedEvent = presentRelatedEvents(related.get(tree.event.id) ?? []);
+              return JSON.stringify(presented);
+            });
           }
         }
         const headers: Record<string, string> = { "X-Result-Count": String(result.total) };

@@ -1,3 +1,4 @@
+import { z } from "zod";
 /** Sightings: add (by id, uuid or value), restSearch, listSightings, delete. */
 import { addSightings, deleteSighting, listSightings, searchSightings, type SightingListing } from "../../app/sightings.js";
 import { invalidInput } from "../../core/errors.js";
@@ -51,6 +52,8 @@ function presentListing(listing: SightingListing, options: { attribute?: boolean
   });
 }
 
+const orgReference = z.union([z.string().min(1).max(255), z.number().int().transform(String)]);
+
 export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
   const { context } = deps;
   table
@@ -61,6 +64,8 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Report a sighting (type 0), false positive (1) or expiration (2), by attribute id or uuid, or by value(s).",
       handler: async (c, principal) => {
         let body = await jsonBody(c);
+        // A list body with an attribute in the path (PyMISP passing sightings it listed) records one sighting of that attribute.
+        if (Array.isArray(body) && c.req.param("id") !== undefined) body = {};
         if (isObject(body) && isObject(body.request)) body = body.request;
         if (isObject(body) && isObject(body.Sighting)) body = body.Sighting;
         if (!isObject(body)) throw invalidInput("body", "must be a JSON object");
@@ -101,7 +106,6 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
         const uuids = body.uuid === undefined ? undefined : listFilter(body.uuid, "uuid").include;
         const types = body.type === undefined ? undefined : listFilter(body.type, "type").include.map((t) => parseWith(mispInt, t, "type"));
         const orgs = listFilter(body.org_id, "org_id");
-        const resolveOrg = async (o: string) => (/^\d+$/.test(o) ? Number(o) : (await context.store.orgs.byUuid(o))?.id ?? -1);
         let from: number | undefined;
         let to: number | undefined;
         if (body.last !== undefined && body.last !== "") from = timePoint(body.last, now, "last");
@@ -114,8 +118,8 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
           ...(types ? { types } : {}),
           ...(from !== undefined ? { from } : {}),
           ...(to !== undefined ? { to } : {}),
-          ...(orgs.include.length ? { orgIds: await Promise.all(orgs.include.map(resolveOrg)) } : {}),
-          ...(orgs.exclude.length ? { notOrgIds: await Promise.all(orgs.exclude.map(resolveOrg)) } : {}),
+          ...(orgs.include.length ? { orgs: orgs.include } : {}),
+          ...(orgs.exclude.length ? { notOrgs: orgs.exclude } : {}),
           ...(typeof body.source === "string" ? { source: body.source } : {}),
         });
         return c.json({
@@ -138,7 +142,8 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
         const listing = await listSightings(context, principal, {
           context: scope,
           reference: String(reference),
-          ...(body.org_id !== undefined ? { orgId: parseWith(mispInt, body.org_id, "org_id") } : {}),
+          // PyMISP sends the organisation's uuid; an id or a name will do too.
+          ...(body.org_id !== undefined && body.org_id !== null && body.org_id !== "" ? { org: parseWith(orgReference, body.org_id, "org_id") } : {}),
         });
         return c.json(
           listing.sightings.map((s) => {
@@ -154,9 +159,8 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
       group: "sightings",
       summary: "Delete a sighting your organisation reported (site admins: any).",
       handler: async (c, principal) => {
-        const id = parseWith(mispInt, pathParam(c, "id"), "id");
-        await deleteSighting(context, principal, id);
-        return c.json(presentSaved("Sighting successfully deleted.", requestPath(c), id));
+        const sighting = await deleteSighting(context, principal, pathParam(c, "id"));
+        return c.json(presentSaved("Sighting successfully deleted.", requestPath(c), sighting.id));
       },
     });
 }

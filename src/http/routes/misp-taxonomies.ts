@@ -1,7 +1,7 @@
 /** Taxonomies (index, view, enable, disable, update) and tags (index, view, add, edit, attach). */
-import { changeTag } from "../../app/attributes.js";
+import { changeTag, tagChangeMessage } from "../../app/attributes.js";
 import { findTaxonomy, setTaxonomyEnabled, updateBuiltinTaxonomies } from "../../app/taxonomies.js";
-import { checkTagName, colourFor, editTag } from "../../app/tags.js";
+import { checkTagName, colourFor, deleteTag, editTag } from "../../app/tags.js";
 import { requirePermission } from "../../app/permissions.js";
 import { HalflifeError, invalidInput } from "../../core/errors.js";
 import { taxonomyTags } from "../../core/taxonomy.js";
@@ -87,7 +87,8 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Re-apply Halflife's built-in scoring taxonomies (site admins). Other taxonomies come from `halflife taxonomies import`.",
       handler: async (c, principal) => {
         const results = await updateBuiltinTaxonomies(context, principal);
-        return c.json(presentSaved(`Successfully updated ${results.length} taxonomies.`, requestPath(c)));
+        const message = results.length === 0 ? "All taxonomy libraries are up to date already." : `Successfully updated ${results.length} taxonomies.`;
+        return c.json(presentSaved(message, requestPath(c)));
       },
     })
     .add({
@@ -124,7 +125,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "Create a tag (perm_tag_editor); its numerical value comes from a stored taxonomy unless given.",
       body: tagEdit,
       handler: async (c, principal) => {
-        requirePermission(principal, "perm_tag_editor", "You do not have permission to create tags.");
+        requirePermission(principal, "perm_tag_editor");
         const body = parseWith(tagEdit, await modelBody(c, "Tag"));
         const name = checkTagName(body.name);
         const tag = await context.store.transaction(async (tx) => {
@@ -170,6 +171,17 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
       },
     });
 
+  table.add({
+    methods: ["POST", "DELETE"],
+    path: "/tags/delete/:id",
+    group: "tags",
+    summary: "Delete a tag and its links to events and attributes (perm_tag_editor).",
+    handler: async (c, principal) => {
+      const tag = await deleteTag(context, principal, parseWith(mispInt, pathParam(c, "id"), "id"));
+      return c.json(presentSaved("Tag deleted.", requestPath(c), tag.id));
+    },
+  });
+
   // PyMISP's tag() and untag() use these two, naming the event or attribute by uuid.
   for (const remove of [false, true]) {
     table.add({
@@ -183,8 +195,7 @@ export function taxonomyRoutes(table: RouteTable, deps: HttpDeps): void {
           throw invalidInput("uuid", "name the event or attribute by uuid, and the tag by name or id");
         }
         const change = await changeTag(context, principal, { target: "either", reference: body.uuid.toLowerCase(), tag: body.tag, local: flag(body.local), remove });
-        const name = remove ? "Tag removed." : change.changed ? "Tag added." : "Tag was already attached.";
-        return c.json(presentSaved(name, requestPath(c), change.targetId));
+        return c.json(presentSaved(tagChangeMessage(change, remove), requestPath(c), change.targetId));
       },
     });
   }

@@ -23,16 +23,56 @@ function conditions(eb: EventScope, filter: EventListFilter, viewer: Viewer, dia
   if (filter.ids) all.push(eb("e.id", "in", filter.ids.length ? filter.ids : [-1]));
   if (filter.uuids) all.push(eb("e.uuid", "in", filter.uuids.length ? filter.uuids : [""]));
   if (filter.threatLevelIds) all.push(eb("e.threat_level_id", "in", filter.threatLevelIds.length ? filter.threatLevelIds : [-1]));
-  for (const group of filter.withTagIds ?? []) {
-    all.push(
-      eb.exists(
-        eb
-          .selectFrom("event_tags as et")
-          .select(sql`1`.as("one"))
-          .whereRef("et.event_id", "=", "e.id")
-          .where("et.tag_id", "in", group.length ? group : [-1]),
-      ),
+  if (filter.notThreatLevelIds?.length) all.push(eb("e.threat_level_id", "not in", filter.notThreatLevelIds));
+  if (filter.notIds?.length) all.push(eb("e.id", "not in", filter.notIds));
+  if (filter.notOrgcIds?.length) all.push(eb("e.orgc_id", "not in", filter.notOrgcIds));
+  if (filter.distributions) all.push(eb("e.distribution", "in", filter.distributions.length ? filter.distributions : [-1]));
+  if (filter.notDistributions?.length) all.push(eb("e.distribution", "not in", filter.notDistributions));
+  if (filter.analyses) all.push(eb("e.analysis", "in", filter.analyses.length ? filter.analyses : [-1]));
+  if (filter.notAnalyses?.length) all.push(eb("e.analysis", "not in", filter.notAnalyses));
+  const contains = (text: string) => `%${likePattern(text)}%`;
+  const liveAttributeWith = (columns: Array<"a.value1" | "a.value2" | "a.comment">, text: string) =>
+    eb.exists(
+      eb
+        .selectFrom("attributes as a")
+        .select(sql`1`.as("one"))
+        .whereRef("a.event_id", "=", "e.id")
+        .where("a.deleted", "=", 0)
+        .where(() => sql<boolean>`(${sql.join(columns.map((c) => likeMatch(c, contains(text), dialect)), sql` or `)})`),
     );
+  if (filter.attributeValue !== undefined) all.push(liveAttributeWith(["a.value1", "a.value2"], filter.attributeValue));
+  if (filter.creatorEmail !== undefined) {
+    all.push(eb.exists(eb.selectFrom("users as u").select(sql`1`.as("one")).whereRef("u.id", "=", "e.user_id").where(() => likeMatch("u.email", contains(filter.creatorEmail!), dialect))));
+  }
+  if (filter.anyText !== undefined) {
+    const text = filter.anyText;
+    all.push(
+      eb.or([
+        likeMatch("e.info", contains(text), dialect),
+        liveAttributeWith(["a.value1", "a.value2", "a.comment"], text),
+        eb.exists(eb.selectFrom("event_tags as et").innerJoin("tags as t", "t.id", "et.tag_id").select(sql`1`.as("one")).whereRef("et.event_id", "=", "e.id").where(() => likeMatch("t.name", contains(text), dialect))),
+        eb.exists(eb.selectFrom("attribute_tags as at").innerJoin("tags as t", "t.id", "at.tag_id").select(sql`1`.as("one")).whereRef("at.event_id", "=", "e.id").where(() => likeMatch("t.name", contains(text), dialect))),
+      ]),
+    );
+  }
+  for (const group of filter.withTagIds ?? []) {
+    const ids = group.length ? group : [-1];
+    const onEvent = eb.exists(eb.selectFrom("event_tags as et").select(sql`1`.as("one")).whereRef("et.event_id", "=", "e.id").where("et.tag_id", "in", ids));
+    if (!filter.tagsOnAttributesToo) {
+      all.push(onEvent);
+      continue;
+    }
+    // events/restSearch: an event matches through its own tags or those of a live attribute in it.
+    const onAttribute = eb.exists(
+      eb
+        .selectFrom("attribute_tags as at")
+        .innerJoin("attributes as ta", "ta.id", "at.attribute_id")
+        .select(sql`1`.as("one"))
+        .whereRef("at.event_id", "=", "e.id")
+        .where("at.tag_id", "in", ids)
+        .where("ta.deleted", "=", 0),
+    );
+    all.push(eb.or([onEvent, onAttribute]));
   }
   if (filter.withoutTagIds?.length) {
     all.push(
@@ -92,8 +132,11 @@ export function eventsRepo(db: Db, dialect: Dialect): EventsPort {
         .selectFrom("events as e")
         .selectAll("e")
         .where((eb) => conditions(eb, filter, viewer, dialect))
-        .orderBy("e.timestamp", "desc")
-        .orderBy("e.id", "desc")
+        .$call((q) => {
+          const order = page.order ?? { by: "timestamp", direction: "desc" };
+          const column = order.by === "org" ? "e.orgc_id" : (`e.${order.by}` as const);
+          return order.by === "id" ? q.orderBy("e.id", order.direction) : q.orderBy(column, order.direction).orderBy("e.id", order.direction);
+        })
         .limit(page.limit)
         .offset(page.offset)
         .execute();

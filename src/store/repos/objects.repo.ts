@@ -35,9 +35,29 @@ export function objectsRepo(db: Db, dialect: Dialect): ObjectsPort {
       }
       return out;
     },
+    async byUuid(uuid) {
+      const row = await db.selectFrom("objects").selectAll().where("uuid", "=", uuid).executeTakeFirst();
+      return row ? toObject(row) : null;
+    },
+    async update(id, fields) {
+      if (Object.keys(fields).length === 0) return;
+      await db.updateTable("objects").set(flags(fields)).where("id", "=", id).execute();
+    },
+    async delete(id) {
+      // The object's attributes go first, through the attributes port (which keeps what depends on them in step).
+      await db.deleteFrom("objects").where("id", "=", id).execute();
+    },
     async byId(id) {
       const row = await db.selectFrom("objects").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toObject(row) : null;
+    },
+    async search(filter) {
+      let query = db.selectFrom("objects").selectAll().orderBy("id").limit(filter.limit);
+      if (filter.names?.length) query = query.where("name", "in", filter.names);
+      if (filter.eventIds?.length) query = query.where("event_id", "in", filter.eventIds);
+      if (filter.uuids?.length) query = query.where("uuid", "in", filter.uuids);
+      if (filter.deleted !== "both") query = query.where("deleted", "=", filter.deleted ? 1 : 0);
+      return (await query.execute()).map(toObject);
     },
     async byEvents(eventIds, options = {}) {
       const out: ObjectRecord[] = [];

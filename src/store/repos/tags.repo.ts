@@ -82,6 +82,16 @@ export function tagsRepo(db: Db, dialect: Dialect, changes: ChangeTracker): Tags
       }
       await changes.attributes(links.map((l) => l.attribute_id));
     },
+    async delete(id) {
+      // Scores that counted the tag move: record the attributes and events that carried it.
+      const attributes = await db.selectFrom("attribute_tags").select("attribute_id").where("tag_id", "=", id).execute();
+      const events = await db.selectFrom("event_tags").select("event_id").where("tag_id", "=", id).execute();
+      await db.deleteFrom("attribute_tags").where("tag_id", "=", id).execute();
+      await db.deleteFrom("event_tags").where("tag_id", "=", id).execute();
+      await db.deleteFrom("tags").where("id", "=", id).execute();
+      await changes.attributes(attributes.map((row) => row.attribute_id));
+      await changes.events(events.map((row) => row.event_id));
+    },
     async usageCounts(tagIds) {
       const out = new Map<number, { events: number; attributes: number }>();
       for (const id of tagIds) out.set(id, { events: 0, attributes: 0 });
