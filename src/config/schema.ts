@@ -135,6 +135,7 @@ export const CONFIG_RULES: Readonly<Record<ConfigKey, string>> = {
   HALFLIFE_ADMIN_KEY: "must be 40 letters and digits, like a MISP key",
   HALFLIFE_FORMULA_DIR: "must be the path of a directory of formula plug-ins",
   HALFLIFE_SIGHTINGS_POLICY: "must be 0, 1, 2 or 3",
+  HALFLIFE_DEFAULT_DISTRIBUTION: "must be 0, 1, 2 or 3",
   HALFLIFE_ORG_NAME: "must be an organisation name of 1 to 255 characters",
   HALFLIFE_BODY_LIMIT: "must be a whole number of bytes, at least 1024",
   HALFLIFE_SWEEP_CRON: "must be a cron expression, such as */5 * * * * or @hourly",
