@@ -5,7 +5,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { projectRoot } from "../support/data.js";
 import { temporaryFolder } from "../support/temp.js";
 
@@ -23,7 +23,9 @@ beforeAll(() => {
   // The package's folder: what its `files` list names, built here rather than in the checkout.
   const source = path.join(work, "source");
   mkdirSync(source);
-  execFileSync(process.execPath, [path.join(projectRoot, "scripts/build.mjs"), "--out", source], { stdio: "pipe" });
+  // The run's global setup has built the UI from these sources already (when the browser tests run).
+  const webUi = inject("webUiDir");
+  execFileSync(process.execPath, [path.join(projectRoot, "scripts/build.mjs"), "--out", source, ...(webUi ? ["--web-from", webUi] : [])], { stdio: "pipe" });
   for (const entry of ["package.json", "README.md", "bin", "deploy"]) cpSync(path.join(projectRoot, entry), path.join(source, entry), { recursive: true });
   const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: source, encoding: "utf8" })) as Array<{
     filename: string;
