@@ -36,8 +36,33 @@ export async function findAttributeIn(
   return { attribute, event };
 }
 
-export async function addAttributes(context: AppContext, principal: Principal, eventReference: string, inputs: AttributeInput[]): Promise<AttributeRecord[]> {
+/** MISP's answer for an attribute whose type, value and object relation its event already has. */
+export const SIMILAR_ATTRIBUTE = "A similar attribute already exists for this event.";
+
+export interface AddedAttributes {
+  /** New attributes, and with `breakOnDuplicate` off the existing ones that were stamped instead, in request order. */
+  attributes: AttributeRecord[];
+  /** Request positions skipped because the event already has a similar attribute. */
+  duplicates: number[];
+}
+
+const similarityKey = (a: { type: string; value: string; object_relation: string | null }) => `${a.type}\u0000${a.value}\u0000${a.object_relation ?? ""}`;
+
+/**
+ * attributes/add. An attribute that the event already has (same type, value and object relation,
+ * not deleted) is not added twice: alone, it is refused with MISP's message; in a list, it is
+ * skipped and reported, and the others are added; with `breakOnDuplicate` off (PyMISP's
+ * break_on_duplicate=False), the existing attribute is stamped and tagged instead, as MISP does.
+ */
+export async function addAttributes(
+  context: AppContext,
+  principal: Principal,
+  eventReference: string,
+  inputs: AttributeInput[],
+  options: { breakOnDuplicate?: boolean } = {},
+): Promise<AddedAttributes> {
   requirePermission(principal, "perm_add");
+  const breakOnDuplicate = options.breakOnDuplicate ?? true;
   const now = context.now();
   const prepared = inputs.map((input, i) => prepareAttribute(input, now, inputs.length > 1 ? `Attribute.${i}` : "Attribute"));
   const uuids = new Set<string>();
@@ -50,16 +75,49 @@ export async function addAttributes(context: AppContext, principal: Principal, e
     requireModifyEvent(principal, event);
     const taken = await tx.attributes.existingUuids(prepared.map((p) => p.record.uuid));
     if (taken.size > 0) throw new HalflifeError("CONFLICT", `An attribute with uuid ${[...taken][0]} already exists.`, { field: "uuid" });
-    const ids = await tx.attributes.insertMany(prepared.map((p) => ({ ...p.record, event_id: event.id, object_id: 0 })));
-    const tags = await tagsByName(tx, prepared.flatMap((p) => p.tags.map((t) => t.name)), principal.role.perm_site_admin || principal.role.perm_tag_editor);
-    await tx.tags.attachManyToAttributes(
-      prepared.flatMap((p, i) =>
-        p.tags.flatMap((t) => (tags.has(t.name) ? [{ attribute_id: ids[i]!, event_id: event.id, tag_id: tags.get(t.name)!.id, local: t.local }] : [])),
-      ),
-    );
-    await touchEvent(tx, event.id, now);
-    return Promise.all(ids.map(async (id) => (await tx.attributes.byId(id))!));
+
+    const existing = await similarIn(tx, event.id, prepared.map((p) => p.record.value));
+    const fresh: number[] = [];
+    const stamped = new Map<number, AttributeRecord>();
+    const duplicates: number[] = [];
+    prepared.forEach((p, i) => {
+      const key = similarityKey(p.record);
+      const twin = existing.get(key);
+      if (twin === undefined) {
+        // A later copy in the same request is a duplicate of this one.
+        existing.set(key, null);
+        fresh.push(i);
+      } else if (!breakOnDuplicate && twin !== null) stamped.set(i, twin);
+      else duplicates.push(i);
+    });
+    if (inputs.length === 1 && duplicates.length === 1) throw new HalflifeError("CONFLICT", SIMILAR_ATTRIBUTE, { field: "value" });
+
+    const ids = await tx.attributes.insertMany(fresh.map((i) => ({ ...prepared[i]!.record, event_id: event.id, object_id: 0 })));
+    const idAt = new Map<number, number>(fresh.map((i, n) => [i, ids[n]!]));
+    for (const [i, twin] of stamped) {
+      await tx.attributes.update(twin.id, { timestamp: now });
+      idAt.set(i, twin.id);
+    }
+    const tagged = [...idAt.entries()];
+    const tags = await tagsByName(tx, tagged.flatMap(([i]) => prepared[i]!.tags.map((t) => t.name)), principal.role.perm_site_admin || principal.role.perm_tag_editor);
+    for (const [i, id] of tagged) {
+      for (const t of prepared[i]!.tags) {
+        const tag = tags.get(t.name);
+        if (tag) await tx.tags.attachToAttribute(id, event.id, tag.id, t.local);
+      }
+    }
+    if (idAt.size > 0) await touchEvent(tx, event.id, now);
+    const order = [...idAt.entries()].sort(([a], [b]) => a - b).map(([, id]) => id);
+    const records = await tx.attributes.byIds(order);
+    return { attributes: order.map((id) => records.get(id)!), duplicates };
   });
+}
+
+/** The event's live attributes outside objects that have one of these values, by similarity key (null marks a key taken within the request). */
+async function similarIn(tx: StoreSession, eventId: number, values: readonly string[]): Promise<Map<string, AttributeRecord | null>> {
+  const out = new Map<string, AttributeRecord | null>();
+  for (const a of await tx.attributes.liveWithValues(eventId, values)) if (a.object_id === 0) out.set(similarityKey(a), a);
+  return out;
 }
 
 /**

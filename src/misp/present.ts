@@ -222,8 +222,24 @@ export function eventFields(event: EventRecord, attributeCount: number): Json {
   };
 }
 
-/** events/view: `{"Event": {...}}`. */
-export function presentEvent(tree: EventTree, options: { includeScoresOnEvent?: boolean } = {}): Json {
+/** The tree without the tags MISP keeps out of its answers (exportable: false), as it shows them. */
+function exportableTags(tree: EventTree): EventTree {
+  const keep = (links: readonly TagLinkRecord[]) => links.filter((link) => link.tag.exportable);
+  const view = (v: AttributeView): AttributeView => ({ ...v, tags: keep(v.tags), ...(v.eventTags ? { eventTags: keep(v.eventTags) } : {}) });
+  return {
+    ...tree,
+    tags: keep(tree.tags),
+    attributes: tree.attributes.map(view),
+    objects: tree.objects.map((o) => ({ ...o, attributes: o.attributes.map(view) })),
+  };
+}
+
+/**
+ * events/view: `{"Event": {...}}`. Tags that are not exportable are left out, as MISP leaves them
+ * out of every answer, unless `allTags` (restSearch's includeAllTags) asks for them.
+ */
+export function presentEvent(whole: EventTree, options: { includeScoresOnEvent?: boolean; allTags?: boolean } = {}): Json {
+  const tree = options.allTags ? whole : exportableTags(whole);
   const count = tree.attributes.length + tree.objects.reduce((n, o) => n + o.attributes.length, 0);
   const event: Json = {
     ...eventFields(tree.event, count),

@@ -253,6 +253,8 @@ export interface AttributesPort {
   count(filter: AttributeFilter, viewer: Viewer): Promise<number>;
   /** Ids of the events that have at least one visible attribute matching the filter. */
   eventIdsMatching(filter: AttributeFilter, viewer: Viewer): Promise<number[]>;
+  /** An event's live attributes whose whole value is exactly one of these (no wildcards). */
+  liveWithValues(eventId: number, values: readonly string[]): Promise<AttributeRecord[]>;
   /** Visible, live attributes whose value (or either half of a composite value) is one of these. */
   byValues(values: readonly string[], viewer: Viewer): Promise<AttributeRecord[]>;
   tags(attributeIds: readonly number[]): Promise<Map<number, TagLinkRecord[]>>;

@@ -239,5 +239,49 @@ for (const dialect of dialects) {
       expect(bad.status).toBe(400);
       expect(bad.json.errors).toEqual({ publish_timestamp: ['publish_timestamp must be a Unix timestamp, a duration such as 7d, or a date: "5x"'] });
     });
+
+    it("adds an attribute its event already has only when asked to stamp it, and skips it in a list, with MISP's message", async () => {
+      const event = (await server.call("POST", "/events/add", { info: "duplicates", Attribute: [{ type: "ip-dst", value: "1.2.3.4" }] }, { key: user.key })).json.Event;
+      const similar = await server.call("POST", `/attributes/add/${event.id}`, { value: "1.2.3.4", type: "ip-dst" }, { key: user.key });
+      expect(similar.status).toBe(409);
+      expect(similar.json.errors).toEqual({ value: ["A similar attribute already exists for this event."] });
+      server.setNow(NOW + 60);
+      const stamped = await server.call("POST", `/attributes/add/${event.id}/breakOnDuplicate:0`, { value: "1.2.3.4", type: "ip-dst" }, { key: user.key });
+      expect(stamped.status).toBe(200);
+      expect(stamped.json.Attribute).toMatchObject({ id: event.Attribute[0].id, value: "1.2.3.4", timestamp: String(NOW + 60) });
+      const list = await server.call(
+        "POST",
+        `/attributes/add/${event.id}`,
+        [
+          { value: "1.2.3.4", type: "ip-dst" },
+          { value: "1.2.3.5", type: "ip-dst" },
+          { value: "1.2.3.5", type: "ip-dst" },
+          { value: "1.2.3.6", type: "ip-dst", Tag: [{ name: "tlp:amber" }] },
+        ],
+        { key: user.key },
+      );
+      expect(list.status).toBe(200);
+      expect(list.json.Attribute.map((a: any) => a.value)).toEqual(["1.2.3.5", "1.2.3.6"]);
+      expect(list.json.errors).toEqual({
+        attribute_0: { value: ["A similar attribute already exists for this event."] },
+        attribute_2: { value: ["A similar attribute already exists for this event."] },
+      });
+      // A deleted attribute does not count, nor does one inside an object.
+      await server.call("POST", `/attributes/delete/${list.json.Attribute[0].id}`, {}, { key: user.key });
+      expect((await server.call("POST", `/attributes/add/${event.id}`, { value: "1.2.3.5", type: "ip-dst" }, { key: user.key })).status).toBe(200);
+    });
+
+    it("keeps tags that are not exportable out of events/add, events/view and events/restSearch unless includeAllTags", async () => {
+      const name = `non-exportable ${randomUUID().slice(0, 6)}`;
+      expect((await server.call("POST", "/tags/add", { Tag: { name, exportable: false } })).status).toBe(200);
+      const added = await server.call("POST", "/events/add", { info: "hidden tags", Tag: [{ name }], Attribute: [{ type: "ip-dst", value: "192.0.2.77", Tag: [{ name }] }] });
+      const names = (event: any) => [...(event.Tag ?? []), ...event.Attribute.flatMap((a: any) => a.Tag ?? [])].map((t: any) => t.name);
+      expect(names(added.json.Event)).toEqual([]);
+      expect(names((await server.call("GET", `/events/view/${added.json.Event.id}`)).json.Event)).toEqual([]);
+      const search = await server.call("POST", "/events/restSearch", { eventid: added.json.Event.id });
+      expect(names(search.json.response[0].Event)).toEqual([]);
+      const all = await server.call("POST", "/events/restSearch", { eventid: added.json.Event.id, includeAllTags: 1 });
+      expect(names(all.json.response[0].Event)).toEqual([name, name]);
+    });
   });
 }

@@ -1,10 +1,10 @@
 /** Attributes: add, view, edit, delete, restSearch (json, csv, text; streamed) and tags. */
 import type { Context } from "hono";
-import { addAttributes, changeTag, deleteAttribute, editAttribute, findAttributeIn } from "../../app/attributes.js";
+import { addAttributes, changeTag, deleteAttribute, editAttribute, findAttributeIn, SIMILAR_ATTRIBUTE } from "../../app/attributes.js";
 import { viewsOf } from "../../app/search-attributes.js";
 import type { AppContext } from "../../app/context.js";
-import type { Principal } from "../../core/domain.js";
-import { attributeEdit, attributeInput, isObject, parseWith } from "../../misp/parse.js";
+import type { AttributeRecord, Principal } from "../../core/domain.js";
+import { attributeEdit, attributeInput, isObject, mispFlag, parseWith } from "../../misp/parse.js";
 import { presentAttribute, presentSaved } from "../../misp/present.js";
 import { checkParameters } from "../../misp/rest-search.js";
 import { HttpError, requestPath } from "../errors.js";
@@ -15,12 +15,11 @@ import { attributeSearchAnswer } from "./attribute-search-answer.js";
 import { allParameters, flag, modelBody, pathParam } from "./helpers.js";
 import { invalidInput } from "../../core/errors.js";
 
-async function attributeAnswer(c: Context, context: AppContext, principal: Principal, ids: number[]) {
-  const attributes = [...(await context.store.attributes.byIds(ids)).values()];
+async function attributeAnswer(c: Context, context: AppContext, principal: Principal, attributes: AttributeRecord[], extra: Record<string, unknown> = {}) {
   const views = await viewsOf(context, principal, attributes, { sightings: false, eventTags: false, exportableOnly: false });
   const orgs = new Map();
   const presented = views.map((view) => presentAttribute(view, { orgs, withEvent: false }));
-  return c.json({ Attribute: presented.length === 1 ? presented[0] : presented });
+  return c.json({ Attribute: presented.length === 1 ? presented[0] : presented, ...extra });
 }
 
 export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
@@ -37,8 +36,13 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
         const list = Array.isArray(body) ? body : [body];
         if (list.length === 0) throw invalidInput("Attribute", "must hold at least one attribute");
         const inputs = list.map((item, i) => parseWith(attributeInput, item, list.length > 1 ? `Attribute.${i}` : ""));
-        const added = await addAttributes(context, principal, pathParam(c, "eventId"), inputs);
-        return attributeAnswer(c, context, principal, added.map((a) => a.id));
+        const breakOnDuplicate = urlParameters(c).breakOnDuplicate;
+        const added = await addAttributes(context, principal, pathParam(c, "eventId"), inputs, {
+          breakOnDuplicate: breakOnDuplicate === undefined ? true : parseWith(mispFlag, breakOnDuplicate, "breakOnDuplicate"),
+        });
+        // MISP's answer to a list: what was added, and per skipped position why.
+        const errors = Object.fromEntries(added.duplicates.map((i) => [`attribute_${i}`, { value: [SIMILAR_ATTRIBUTE] }]));
+        return attributeAnswer(c, context, principal, added.attributes, added.duplicates.length ? { errors } : {});
       },
     })
     .add({
@@ -48,7 +52,7 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
       summary: "One attribute, by id or uuid.",
       handler: async (c, principal) => {
         const { attribute } = await findAttributeIn(context.store, context, principal, pathParam(c, "id"));
-        return attributeAnswer(c, context, principal, [attribute.id]);
+        return attributeAnswer(c, context, principal, [attribute]);
       },
     })
     .add({
@@ -60,7 +64,7 @@ export function attributeRoutes(table: RouteTable, deps: HttpDeps): void {
       handler: async (c, principal) => {
         const edit = parseWith(attributeEdit, await modelBody(c, "Attribute"));
         const attribute = await editAttribute(context, principal, pathParam(c, "id"), edit);
-        return attributeAnswer(c, context, principal, [attribute.id]);
+        return attributeAnswer(c, context, principal, [attribute]);
       },
     })
     .add({

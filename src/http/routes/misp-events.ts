@@ -140,13 +140,14 @@ export function eventRoutes(table: RouteTable, deps: HttpDeps): void {
         }
         const result = await searchEvents(context, principal, params);
         const withScores = flag(params.includeScoresOnEvent);
+        const allTags = params.includeAllTags !== undefined && parseWith(mispFlag, params.includeAllTags, "includeAllTags");
         const withCorrelations = params.includeCorrelations !== undefined && parseWith(mispFlag, params.includeCorrelations, "includeCorrelations");
         async function* chunks(): AsyncIterable<string[]> {
           for await (const trees of result.pages) {
             await scoreEventTrees(context, principal, trees, params);
             const related = withCorrelations ? await relatedEvents(context, principal, trees) : null;
             yield trees.map((tree) => {
-              const presented = presentEvent(tree, { includeScoresOnEvent: withScores }) as { Event: Record<string, unknown> };
+              const presented = presentEvent(tree, { includeScoresOnEvent: withScores, allTags }) as { Event: Record<string, unknown> };
               if (related) presented.Event.RelatedEvent = presentRelatedEvents(related.get(tree.event.id) ?? []);
               return JSON.stringify(presented);
             });

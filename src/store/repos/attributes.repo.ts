@@ -329,6 +329,15 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
         .execute();
       return rows.map((r) => r.event_id);
     },
+    async liveWithValues(eventId, values) {
+      const out: AttributeRecord[] = [];
+      for (const part of chunks([...new Set(values)], 1_000)) {
+        if (part.length === 0) continue;
+        const rows = await db.selectFrom("attributes").selectAll().where("event_id", "=", eventId).where("deleted", "=", 0).where("value", "in", part).orderBy("id").execute();
+        out.push(...rows.map(toAttribute));
+      }
+      return out;
+    },
     async byValues(values, viewer) {
       if (values.length === 0) return [];
       const rows = await db
