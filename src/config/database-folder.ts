@@ -13,7 +13,7 @@ export function prepareDatabaseFolder(config: Config, options: { createDirs: boo
   const folder = path.dirname(path.resolve(config.HALFLIFE_DB));
   if (existsSync(folder)) {
     if (!statSync(folder).isDirectory()) {
-      throw new ConfigError(`${settingName(config, "HALFLIFE_DB")} must be a file in a folder, but ${folder} is not a folder, got "${config.HALFLIFE_DB}"`);
+      throw new ConfigError(`${settingName(config, "HALFLIFE_DB")} names a database in ${folder}, which is a file, not a folder`);
     }
     return;
   }

@@ -67,6 +67,13 @@ describe("the database folder", () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it("must be a folder", async () => {
+    const file = path.join(temporaryFolder("db"), "plain-file");
+    writeFileSync(file, "");
+    const result = await runCli(["models", "list"], { env: { HALFLIFE_DB: path.join(file, "h.db"), ...quiet } });
+    expect(result).toEqual({ code: 2, stdout: "", stderr: `halflife: HALFLIFE_DB names a database in ${file}, which is a file, not a folder\n` });
+  });
+
   it("is created with --create-dirs", async () => {
     const missing = path.join(temporaryFolder("db"), "not", "there");
     const result = await runCli(["--create-dirs", "models", "list", "--filter", "default"], { env: { HALFLIFE_DB: path.join(missing, "h.db"), ...quiet } });
