@@ -67,6 +67,7 @@ export async function main(argv: readonly string[] = process.argv, options: Main
       opened = await openApp(config, await formulas(), context.now);
       const started = await bootstrap(opened.context, { ...(config.HALFLIFE_ADMIN_KEY ? { adminKey: config.HALFLIFE_ADMIN_KEY } : {}) });
       await opened.refreshHostOrg();
+      if (started.adminKeyWarning) context.stderr.write(`halflife: warning: ${started.adminKeyWarning}\n`);
       const admin = await opened.context.store.keys.principalForUser(started.admin.id);
       if (!admin) throw new Error("the first site admin is disabled; enable it or name another user");
       return { context: opened.context, admin, adminKey: started.fresh ? started.adminKey : null };

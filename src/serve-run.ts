@@ -32,6 +32,7 @@ export async function runServer(config: Config, cli: CliContext, wiring: ServeWi
     const { context } = app;
     const started = await bootstrap(context, { ...(config.HALFLIFE_ADMIN_KEY ? { adminKey: config.HALFLIFE_ADMIN_KEY } : {}) });
     await app.refreshHostOrg();
+    if (started.adminKeyWarning) cli.stderr.write(`halflife: warning: ${started.adminKeyWarning}\n`);
 
     let demoNote = "";
     if ((options.demo || config.HALFLIFE_DEMO) && (await context.store.events.count({}, instanceViewer(context))) === 0) {

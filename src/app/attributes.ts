@@ -130,9 +130,8 @@ export async function editAttribute(context: AppContext, principal: Principal, r
   return context.store.transaction(async (tx) => {
     const { attribute, event } = await findAttributeIn(tx, context, principal, reference);
     requireModifyEvent(principal, event);
-    if (edit.timestamp !== undefined && edit.timestamp <= attribute.timestamp) {
-      throw new HalflifeError("CONFLICT", "Attribute could not be saved: Attribute in the request not newer than the local copy.", { field: "timestamp" });
-    }
+    const stale = () => new HalflifeError("CONFLICT", "Attribute could not be saved: Attribute in the request not newer than the local copy.", { field: "timestamp" });
+    if (edit.timestamp !== undefined && edit.timestamp <= attribute.timestamp) throw stale();
     const type = edit.type ?? attribute.type;
     if (edit.type !== undefined && !isKnownType(type)) throw new HalflifeError("INVALID_INPUT", `type is not a known attribute type: ${JSON.stringify(type)}`, { field: "type" });
     const category = edit.category ?? attribute.category;
@@ -152,7 +151,9 @@ export async function editAttribute(context: AppContext, principal: Principal, r
     if (edit.object_relation !== undefined) fields.object_relation = edit.object_relation;
     if (edit.disable_correlation !== undefined) fields.disable_correlation = edit.disable_correlation;
     if (edit.deleted !== undefined) fields.deleted = edit.deleted;
-    await tx.attributes.update(attribute.id, fields);
+    // Checked again as the row is written: an edit with the same timestamp may have landed since
+    // it was read (on PostgreSQL, which runs both at once), and then this copy is stale.
+    if (!(await tx.attributes.update(attribute.id, fields, edit.timestamp === undefined ? undefined : { olderThan: edit.timestamp }))) throw stale();
     await touchEvent(tx, event.id, now);
     return (await tx.attributes.byId(attribute.id))!;
   });

@@ -12,6 +12,7 @@ import type { DecayingModelRecord, Principal } from "../core/domain.js";
 import { validateModel, validateParameters } from "../core/models.js";
 import type { StoreSession } from "../store/store.js";
 import type { AppContext } from "./context.js";
+import { oneModelChangeAtATime } from "./rebuild-guard.js";
 import { forbidden, requireSiteAdmin } from "./permissions.js";
 
 export interface ModelView {
@@ -88,7 +89,7 @@ export async function addModel(context: AppContext, principal: Principal, draft:
   const valid = validateModel(draft, context.formulas);
   const enabled = flag(draft.enabled, "enabled") ?? false;
   const allOrgs = flag(draft.all_orgs, "all_orgs") ?? true;
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await tx.models.create({
       uuid: null,
       name: valid.name,
@@ -105,7 +106,7 @@ export async function addModel(context: AppContext, principal: Principal, draft:
     });
     if (valid.attribute_types.length) await tx.models.setMappings(model.id, valid.attribute_types);
     return (await viewsOfModels(tx, principal, [model]))[0]!;
-  });
+  }));
 }
 
 /**
@@ -115,7 +116,7 @@ export async function addModel(context: AppContext, principal: Principal, draft:
  */
 export async function editModel(context: AppContext, principal: Principal, reference: string, draft: Record<string, unknown>): Promise<ModelView> {
   requireDecayingPermission(principal);
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (!canEditModel(principal, model)) throw forbidden("You are not authorised to edit this model.");
     const enabled = flag(draft.enabled, "enabled");
@@ -141,7 +142,7 @@ export async function editModel(context: AppContext, principal: Principal, refer
     }
     await tx.models.update(model.id, fields);
     return (await viewsOfModels(tx, principal, [(await tx.models.byId(model.id))!]))[0]!;
-  });
+  }));
 }
 
 function mergeParameters(model: DecayingModelRecord, given: unknown): unknown {
@@ -160,22 +161,22 @@ function mergeParameters(model: DecayingModelRecord, given: unknown): unknown {
 
 export async function setModelEnabled(context: AppContext, principal: Principal, reference: string, enabled: boolean): Promise<ModelView> {
   requireDecayingPermission(principal);
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (!canEditModel(principal, model)) throw forbidden("You are not authorised to change this model.");
     await tx.models.update(model.id, { enabled });
     return (await viewsOfModels(tx, principal, [{ ...model, enabled }]))[0]!;
-  });
+  }));
 }
 
 export async function deleteModel(context: AppContext, principal: Principal, reference: string): Promise<DecayingModelRecord> {
   requireDecayingPermission(principal);
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (model.default || !canEditModel(principal, model)) throw forbidden("You are not authorised to delete this model.");
     await tx.models.delete(model.id);
     return model;
-  });
+  }));
 }
 
 /** linkAttributeTypeToModel: replaces the model's type mappings (owners only; MISP checks nothing). */
@@ -185,13 +186,13 @@ export async function linkTypes(context: AppContext, principal: Principal, refer
   for (const [i, type] of types.entries()) {
     if (typeof type !== "string" || type.trim() === "" || type.length > 255) throw invalidInput(`attributetypes[${i}]`, "must be an attribute type");
   }
-  return context.store.transaction(async (tx) => {
+  return oneModelChangeAtATime(context, principal, () => context.store.transaction(async (tx) => {
     const model = await findModelIn(tx, principal, reference);
     if (!canEditModel(principal, model)) throw forbidden("You are not authorised to change this model.");
     await tx.models.setMappings(model.id, types);
     if (!model.default) await tx.models.update(model.id, { attribute_types: [...new Set(types)] });
     return [...new Set(types)];
-  });
+  }));
 }
 
 /** export: MISP's shape without id, uuid and org; the resolved attribute types. */

@@ -61,9 +61,8 @@ export async function editEvent(context: AppContext, principal: Principal, refer
   return context.store.transaction(async (tx) => {
     const event = await findEventIn(tx, context, principal, reference);
     requireModifyEvent(principal, event);
-    if (edit.timestamp !== undefined && edit.timestamp <= event.timestamp) {
-      throw new HalflifeError("CONFLICT", "Event could not be saved: Event in the request not newer than the local copy.", { field: "timestamp" });
-    }
+    const stale = () => new HalflifeError("CONFLICT", "Event could not be saved: Event in the request not newer than the local copy.", { field: "timestamp" });
+    if (edit.timestamp !== undefined && edit.timestamp <= event.timestamp) throw stale();
     const fields: Partial<EventRecord> = {};
     for (const key of ["info", "date", "threat_level_id", "analysis", "distribution", "sharing_group_id", "disable_correlation", "extends_uuid"] as const) {
       if (edit[key] !== undefined) (fields as Record<string, unknown>)[key] = edit[key];
@@ -74,7 +73,8 @@ export async function editEvent(context: AppContext, principal: Principal, refer
       fields.published = true;
       fields.publish_timestamp = now;
     }
-    await tx.events.update(event.id, fields);
+    // Checked again as the row is written: of two edits racing with one timestamp, one lands.
+    if (!(await tx.events.update(event.id, fields, edit.timestamp === undefined ? undefined : { olderThan: edit.timestamp }))) throw stale();
 
     // The tags, attributes and objects the request names; PyMISP's update_event sends them all.
     await mergeIntoEvent(tx, event, edit, { now, createTags: principal.role.perm_site_admin || principal.role.perm_tag_editor });

@@ -102,6 +102,8 @@ export async function runSweep(context: AppContext, principal: Principal | null,
           stage = "decide";
           const plan = await target.plan(request.rule, scope, request.onProgress);
           checked = plan.checked;
+          // Written now, not only at the end: a run whose process dies keeps what it checked.
+          await context.store.sweeps.updateRun(run.id, { attributesChecked: checked });
           if (dryRun) {
             stage = "record";
             await context.store.transaction((tx) =>

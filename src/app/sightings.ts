@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { HalflifeError, invalidInput } from "../core/errors.js";
 import type { AttributeRecord, EventRecord, OrgRecord, Principal, SightingRecord, SightingType } from "../core/domain.js";
-import type { SightingFilter } from "../store/store.js";
+import type { SightingFilter, Viewer } from "../store/store.js";
 import { resolveOrgIds } from "./event-index.js";
 import { viewerOf, type AppContext } from "./context.js";
 import { findAttributeIn } from "./attributes.js";
@@ -87,6 +87,12 @@ export interface SightingSearch {
   source?: string;
 }
 
+/** MISP's paging of a search: `limit` results per page, `page` from 1. */
+export interface SightingPaging {
+  limit?: number;
+  page?: number;
+}
+
 export interface SightingListing {
   sightings: SightingRecord[];
   orgs: Map<number, OrgRecord>;
@@ -96,8 +102,37 @@ export interface SightingListing {
 
 const DEFAULT_WINDOW = 30 * 86_400;
 
-/** sightings/restSearch: visible sightings; the last 30 days unless a window is given. */
-export async function searchSightings(context: AppContext, principal: Principal, search: SightingSearch): Promise<SightingListing> {
+/** Sightings read and presented at a time: what a streamed answer holds in memory at once. */
+const BATCH = 1_000;
+
+/** A search's answer, read a batch at a time as it is consumed (each batch with the records it names). */
+export interface SightingPages {
+  pages: AsyncIterable<SightingListing>;
+}
+
+/** The first row to skip and how many to give, from MISP's `limit` and `page`. */
+export function sightingWindow(paging: SightingPaging): { offset: number; limit: number } {
+  for (const field of ["limit", "page"] as const) {
+    const value = paging[field];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) throw invalidInput(field, "must be a whole number from 1");
+  }
+  if (paging.limit === undefined) {
+    if (paging.page !== undefined && paging.page !== 1) throw invalidInput("page", "needs a limit");
+    return { offset: 0, limit: Number.POSITIVE_INFINITY };
+  }
+  const offset = ((paging.page ?? 1) - 1) * paging.limit;
+  if (!Number.isSafeInteger(offset)) throw invalidInput("page", "is too far: page × limit passes 2^53");
+  return { offset, limit: paging.limit };
+}
+
+/**
+ * sightings/restSearch: visible sightings, oldest first; the last 30 days unless a window is
+ * given; `limit` and `page` as in MISP. The answer is read a batch at a time, by keyset, as the
+ * client reads it, so a million sightings never sit in memory at once. Filters are checked (and
+ * contexts resolved) before this returns: a bad request fails before anything is sent.
+ */
+export async function searchSightings(context: AppContext, principal: Principal, search: SightingSearch, paging: SightingPaging = {}): Promise<SightingPages> {
+  const window = sightingWindow(paging);
   const viewer = viewerOf(context, principal);
   const filter: SightingFilter = {};
   if (search.types) filter.types = search.types;
@@ -132,8 +167,30 @@ export async function searchSightings(context: AppContext, principal: Principal,
     if (search.uuids) filter.uuids = search.uuids;
   }
 
-  const sightings = await context.store.sightings.list(filter, viewer);
-  return withRelated(context, sightings);
+  // The first batch is read now: a value the database refuses fails the request with a 4xx
+  // before its 200 is sent.
+  const size = Math.min(BATCH, window.limit);
+  const first = await context.store.sightings.list(filter, viewer, { limit: size, offset: window.offset });
+  return { pages: sightingPages(context, filter, viewer, first, window.limit - first.length, first.length === size) };
+}
+
+async function* sightingPages(
+  context: AppContext,
+  filter: SightingFilter,
+  viewer: Viewer,
+  first: SightingRecord[],
+  left: number,
+  more: boolean,
+): AsyncIterable<SightingListing> {
+  let batch = first;
+  for (;;) {
+    if (batch.length > 0) yield await withRelated(context, batch);
+    if (!more || left <= 0) return;
+    const size = Math.min(BATCH, left);
+    batch = await context.store.sightings.list(filter, viewer, { limit: size, after: batch.at(-1)! });
+    left -= batch.length;
+    more = batch.length === size;
+  }
 }
 
 async function withRelated(context: AppContext, sightings: SightingRecord[]): Promise<SightingListing> {

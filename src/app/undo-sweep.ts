@@ -82,6 +82,8 @@ export async function undoSweep(context: AppContext, principal: Principal | null
         const changes = (await context.store.sweeps.changes(run.id, orgPart === undefined ? {} : { eventOrgId: orgPart })).filter(
           (change) => change.before && !change.after,
         );
+        // Written now, not only at the end: an undo whose process dies keeps what it set out to do.
+        await context.store.sweeps.updateRun(undo.id, { attributesChecked: changes.length });
         let result: RestoreResult = { events: [], skipped: [], failures: [] };
         let status: "done" | "failed" = "done";
         const failures: SweepFailure[] = [];

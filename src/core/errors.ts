@@ -21,7 +21,9 @@ export type ErrorCode =
   /** The request conflicts with the current state (duplicate uuid, stale edit, held lock). */
   | "CONFLICT"
   /** A remote system (a MISP server, an SMTP server) failed or could not be reached. */
-  | "UPSTREAM";
+  | "UPSTREAM"
+  /** The store stayed busy past its patience (another writer held it): try again shortly. */
+  | "UNAVAILABLE";
 
 export class HalflifeError extends Error {
   readonly code: ErrorCode;

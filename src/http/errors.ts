@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   UPSTREAM: 502,
+  UNAVAILABLE: 503,
   INVALID_PLUGIN: 500,
 };
 
@@ -48,7 +49,9 @@ export function errorResponse(c: Context, error: unknown, log?: ErrorLogger): Re
   if (error instanceof HttpError) return c.json(presentError(error.message, url), error.status);
   if (isHalflifeError(error)) {
     const extra = error.field ? { errors: { [error.field]: [error.message] } } : {};
-    return c.json(presentError(error.message, url, extra), STATUS[error.code]);
+    // A busy store frees up within seconds: say when to come back, as HTTP's 503 allows.
+    const headers: Record<string, string> = error.code === "UNAVAILABLE" ? { "Retry-After": "5" } : {};
+    return c.json(presentError(error.message, url, extra), STATUS[error.code], headers);
   }
   log?.error({ err: error, url, method: c.req.method }, "unexpected error while answering a request");
   return c.json(presentError("An internal error occurred.", url), 500);

@@ -110,8 +110,19 @@ export class DecayIndexer {
    * for these attributes, or for all of them. Deleted attributes get none.
    */
   async summarise(db: Db, ids?: readonly number[]): Promise<void> {
-    if (ids) await db.deleteFrom("decay_summary").where("attribute_id", "in", [...ids]).execute();
-    else await db.deleteFrom("decay_summary").execute();
+    if (ids) return this.summariseWhere(db, { ids });
+    // A slice of attribute ids per statement: one statement over the whole store would hold
+    // SQLite (and with it the event loop) for as long as it runs.
+    const bounds = await db.selectFrom("attributes").select((eb) => [eb.fn.min<number>("id").as("first"), eb.fn.max<number>("id").as("last")]).executeTakeFirst();
+    const first = Number(bounds?.first ?? 1);
+    const last = Number(bounds?.last ?? 0);
+    await db.deleteFrom("decay_summary").where((eb) => eb.or([eb("attribute_id", "<", first), eb("attribute_id", ">", last)])).execute();
+    for (let from = first; from <= last; from += BATCH) await this.summariseWhere(db, { from, to: from + BATCH - 1 });
+  }
+
+  private async summariseWhere(db: Db, which: { ids: readonly number[] } | { from: number; to: number }): Promise<void> {
+    if ("ids" in which) await db.deleteFrom("decay_summary").where("attribute_id", "in", [...which.ids]).execute();
+    else await db.deleteFrom("decay_summary").where("attribute_id", ">=", which.from).where("attribute_id", "<=", which.to).execute();
     const nonEmpty = sql`d.fresh_until > d.fresh_from`;
     let query = db
       .selectFrom("decay_index as d")
@@ -124,7 +135,7 @@ export class DecayIndexer {
       ])
       .where("a.deleted", "=", 0)
       .groupBy("d.attribute_id");
-    if (ids) query = query.where("d.attribute_id", "in", [...ids]);
+    query = "ids" in which ? query.where("d.attribute_id", "in", [...which.ids]) : query.where("d.attribute_id", ">=", which.from).where("d.attribute_id", "<=", which.to);
     await db.insertInto("decay_summary").columns(["attribute_id", "fresh_from", "fresh_until", "to_ids"]).expression(query).execute();
   }
 

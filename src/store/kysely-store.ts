@@ -25,7 +25,11 @@ import { chunks, denseRange } from "./repos/common.js";
 import type { Database } from "./schema.js";
 import type { DecayIndexPort, DecayIndexRow, Store, StoreSession } from "./store.js";
 
-function decayIndexPort(db: Kysely<Database>, indexer: DecayIndexer): DecayIndexPort {
+function decayIndexPort(db: Kysely<Database>, dialect: Dialect, indexer: DecayIndexer): DecayIndexPort {
+  // A rebuild inside a transaction waits for other index refreshes, as a write's refresh does.
+  const locked = async () => {
+    if (db.isTransaction) await dialect.lockIndex(db);
+  };
   return {
     async rows(attributeIds, modelIds) {
       const out: DecayIndexRow[] = [];
@@ -43,8 +47,14 @@ function decayIndexPort(db: Kysely<Database>, indexer: DecayIndexer): DecayIndex
       }
       return out;
     },
-    rebuildModel: (modelId, onProgress) => indexer.rebuildModel(db, modelId, onProgress),
-    rebuildAll: () => indexer.rebuildAll(db),
+    rebuildModel: async (modelId, onProgress) => {
+      await locked();
+      return indexer.rebuildModel(db, modelId, onProgress);
+    },
+    rebuildAll: async () => {
+      await locked();
+      await indexer.rebuildAll(db);
+    },
     indexedModelIds: async () => (await indexer.indexedModels(db)).map((m) => m.record.id),
     async summary(attributeIds) {
       const out = new Map<number, { fresh_from: number; fresh_until: number; to_ids: boolean }>();
@@ -71,7 +81,7 @@ export function session(db: Kysely<Database>, dialect: Dialect, changes: ChangeT
     taxonomies: taxonomiesRepo(db, changes),
     sightings: sightingsRepo(db, changes),
     models: modelsRepo(db, changes),
-    decayIndex: decayIndexPort(db, indexer),
+    decayIndex: decayIndexPort(db, dialect, indexer),
     sweeps: sweepsRepo(db),
     uiSessions: uiSessionsRepo(db),
   };
@@ -83,7 +93,14 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
     ...session(
       db,
       dialect,
-      immediate((set) => indexer.flush(db, set)),
+      // A write outside a transaction has committed already; its index refresh is a transaction
+      // of its own, under the same lock as any other.
+      immediate((set) =>
+        db.transaction().execute(async (trx) => {
+          await dialect.lockIndex(trx);
+          await indexer.flush(trx, set);
+        }),
+      ),
       indexer,
     ),
     dialectName: dialect.name,
@@ -93,7 +110,10 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
       db.transaction().execute(async (trx) => {
         const set = new ChangeSet();
         const result = await work(session(trx, dialect, collecting(set), indexer));
-        if (!set.empty) await indexer.flush(trx, set);
+        if (!set.empty) {
+          await dialect.lockIndex(trx);
+          await indexer.flush(trx, set);
+        }
         return result;
       }),
     optimize: () => dialect.optimize(),

@@ -12,11 +12,13 @@ import { formulas as builtinFormulas, type FormulaRegistry } from "../core/formu
 export interface StoreLocation {
   sqliteFile?: string;
   postgresUrl?: string;
+  /** SQLite: how long a write waits for another writer before UNAVAILABLE (ms; 15 s by default). */
+  writePatienceMs?: number;
 }
 
 /** Opens the store; `formulas` (built-ins by default) compute the decay index. */
 export async function openStore(location: StoreLocation, formulas: FormulaRegistry = builtinFormulas): Promise<Store> {
-  const { db, dialect } = location.postgresUrl ? openPostgres(location.postgresUrl) : openSqlite(location.sqliteFile ?? "./data/halflife.db");
+  const { db, dialect } = location.postgresUrl ? openPostgres(location.postgresUrl) : openSqlite(location.sqliteFile ?? "./data/halflife.db", location.writePatienceMs === undefined ? {} : { writePatienceMs: location.writePatienceMs });
   try {
     await migrate(db as never, dialect);
     // Statistics only make queries faster: a store that cannot refresh them now (another process

@@ -101,6 +101,8 @@ export interface KeysPort {
   /** Keys of these users (every key when `userIds` is undefined), by id. */
   list(userIds?: readonly number[]): Promise<ApiKeyRecord[]>;
   byId(id: number): Promise<ApiKeyRecord | null>;
+  /** The key with this hash, whatever its state (revoked, expired), or null when it was never stored. */
+  byHash(hash: string): Promise<ApiKeyRecord | null>;
   byUuid(uuid: string): Promise<ApiKeyRecord | null>;
   revoke(id: number, now: number): Promise<void>;
   touch(id: number, now: number): Promise<void>;
@@ -154,7 +156,12 @@ export interface EventsPort {
   byId(id: number): Promise<EventRecord | null>;
   byUuid(uuid: string): Promise<EventRecord | null>;
   byIds(ids: readonly number[]): Promise<Map<number, EventRecord>>;
-  update(id: number, fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
+  /**
+   * Changes an event; with `olderThan`, only if its stored timestamp is older (MISP's rule for a
+   * stale copy), checked in the same statement so that of two edits racing with one timestamp
+   * exactly one lands. Whether the event changed.
+   */
+  update(id: number, fields: Partial<Omit<EventRecord, "id" | "uuid">>, guard?: { olderThan: number }): Promise<boolean>;
   /** The same fields on many events, a few statements in all (the sweep republishes events in batches). */
   updateMany(ids: readonly number[], fields: Partial<Omit<EventRecord, "id" | "uuid">>): Promise<void>;
   /** Deletes an event with its objects, attributes, tags and sightings. */
@@ -238,7 +245,8 @@ export interface AttributesPort {
   byIds(ids: readonly number[]): Promise<Map<number, AttributeRecord>>;
   /** Which of these uuids are taken already. */
   existingUuids(uuids: readonly string[]): Promise<Set<string>>;
-  update(id: number, fields: Partial<Omit<AttributeRecord, "id" | "uuid" | "event_id">>): Promise<void>;
+  /** Changes an attribute; `olderThan` as for events. Whether the attribute changed. */
+  update(id: number, fields: Partial<Omit<AttributeRecord, "id" | "uuid" | "event_id">>, guard?: { olderThan: number }): Promise<boolean>;
   /**
    * Sets to_ids on many attributes at once and stamps their timestamp, as attributes/edit does
    * (the sweep and its undo; a few statements, never one per attribute). Only live attributes
@@ -318,8 +326,11 @@ export interface SightingsPort {
   delete(id: number): Promise<void>;
   /** Deletes the expiration sightings an organisation reported on an attribute (MISP keeps one). */
   deleteExpirations(attributeId: number, orgId: number): Promise<void>;
-  /** Visible sightings matching the filter, oldest first. */
-  list(filter: SightingFilter, viewer: Viewer, page?: { limit: number; offset: number }): Promise<SightingRecord[]>;
+  /**
+   * Visible sightings matching the filter, oldest first (by date, then id). Paged by `offset`, or
+   * by keyset: those after the sighting `after` names, which costs the same on every page.
+   */
+  list(filter: SightingFilter, viewer: Viewer, page?: { limit: number; offset?: number; after?: { date_sighting: number; id: number } }): Promise<SightingRecord[]>;
   /** Visible sightings of these attributes, oldest first, grouped by attribute. */
   forAttributes(attributeIds: readonly number[], viewer: Viewer): Promise<Map<number, SightingRecord[]>>;
   /** The newest visible true-positive sighting of each attribute (absent when none). */
@@ -386,16 +397,25 @@ export interface SweepRunFilter {
   visibleToOrg?: number;
 }
 
+/** Attribute ids from `fromId` to `toId`, both included: long work reads a store a slice at a time. */
+export interface IdRange {
+  fromId: number;
+  toId: number;
+}
+
 export interface SweepsPort {
-  /** Live attributes with to_ids set, in scope and visible to the viewer. */
-  countToIds(scope: SweepScope, viewer: Viewer): Promise<number>;
+  /** The smallest and largest attribute id, or null for a store without attributes. */
+  attributeIdBounds(): Promise<IdRange | null>;
+  /** Live attributes with to_ids set, in scope and visible to the viewer (within `range`, when given). */
+  countToIds(scope: SweepScope, viewer: Viewer, range?: IdRange): Promise<number>;
   /**
    * Live to_ids attributes in scope whose sightings of type 0 and 1 dated strictly after the
    * cutoff (those the viewer may see) number more than `minimalFp` false positives, at about the
    * threshold's share or more. Counted in SQL, grouped by attribute; the caller applies the rule
-   * exactly (src/core/sweep-rule.ts). In event order, then attribute order.
+   * exactly (src/core/sweep-rule.ts). In event order, then attribute order (within `range`, when
+   * given: then in that order within the range).
    */
-  candidates(scope: SweepScope, rule: SweepRule, viewer: Viewer): Promise<SweepCandidate[]>;
+  candidates(scope: SweepScope, rule: SweepRule, viewer: Viewer, range?: IdRange): Promise<SweepCandidate[]>;
   createRun(run: New<SweepRunRecord>): Promise<SweepRunRecord>;
   updateRun(id: number, fields: Partial<Omit<SweepRunRecord, "id">>): Promise<void>;
   runById(id: number): Promise<SweepRunRecord | null>;

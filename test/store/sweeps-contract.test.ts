@@ -227,6 +227,42 @@ for (const dialect of dialects) {
       expect((await store.sweeps.runById(done.id))!.status).toBe("done");
     });
 
+    it("counts what an interrupted run changed and republished from its change records, keeping what it had checked", async () => {
+      const left = await store.sweeps.createRun(run({ attributesChecked: 0 }));
+      await store.sweeps.updateRun(left.id, { attributesChecked: 40 });
+      await store.sweeps.addChanges([
+        change(left.id, { eventId: "1", attributeId: "10", republished: true }),
+        change(left.id, { eventId: "1", attributeId: "11", republished: true }),
+        change(left.id, { eventId: "2", attributeId: "20", republished: true }),
+        change(left.id, { eventId: "3", attributeId: "30", republished: false }),
+      ]);
+      await store.sweeps.markInterrupted(3000);
+      expect((await store.sweeps.runById(left.id))!).toMatchObject({ status: "interrupted", attributesChecked: 40, attributesChanged: 4, eventsRepublished: 2 });
+    });
+
+    it("recounts, when migrating to 0007, the runs marked interrupted with zero totals by earlier versions", async () => {
+      const old = await store.sweeps.createRun(run({ status: "interrupted", finishedAt: 1500 }));
+      await store.sweeps.addChanges([
+        change(old.id, { eventId: "1", attributeId: "10", republished: true }),
+        change(old.id, { eventId: "2", attributeId: "20", republished: true }),
+      ]);
+      // A store as earlier versions left it: the run's totals zero, migration 0007 not yet run.
+      const forget = "delete from kysely_migration where name = '0007-interrupted-run-totals'";
+      if (database) {
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        await client.query(forget).finally(() => client.end());
+      } else {
+        const raw = new SqliteDatabase(sqliteFile!);
+        raw.exec(forget);
+        raw.close();
+      }
+      expect((await store.sweeps.runById(old.id))!.attributesChanged).toBe(0);
+      const migrated = await open();
+      await migrated.close();
+      expect((await store.sweeps.runById(old.id))!).toMatchObject({ status: "interrupted", attributesChanged: 2, eventsRepublished: 2, finishedAt: 1500 });
+    });
+
     it("gives a job lock to one holder at a time, across two connections to the store, and says who holds it", async () => {
       const other = await open();
       try {

@@ -1,20 +1,36 @@
 /**
- * The sweep on Halflife's own store. The decision is two set-based statements (a count of the
- * to_ids attributes in scope, and the sightings counted per attribute); the rule then decides in
- * the core. Changes are applied a batch of whole events per transaction: the flags, the change
- * records and the events' republication land together or not at all, so an interrupted run
- * leaves every event either untouched or fully swept, republished and recorded.
+ * The sweep on Halflife's own store. The decision is set-based SQL (a count of the to_ids
+ * attributes in scope, and the sightings counted per attribute), a slice of attribute ids per
+ * statement, so that no statement holds the store (and, on SQLite, the event loop) for long; the
+ * rule then decides in the core. Changes are applied a batch of whole events per short
+ * transaction: the flags, the change records and the events' republication land together or not
+ * at all, so an interrupted run leaves every event either untouched or fully swept, republished and
+ * recorded, and other writers (sightings, edits, another process) get the store between batches.
  */
 import { decide, type SweepRule } from "../../core/sweep-rule.js";
 import type { SweepTarget } from "../../core/sweep-report.js";
 import type { SweepScope } from "../../core/sweep-run.js";
-import type { Viewer } from "../../store/store.js";
+import type { IdRange, Viewer } from "../../store/store.js";
 import type { AppContext } from "../context.js";
 import type { SweepProgress } from "../sweep-settings.js";
 import { changeRecord, type AppliedSweep, type PlannedEvent, type RunStamp, type SweepPlan, type SweepTargetPort } from "./target.js";
 
-/** Attributes per transaction: large enough to amortise commits, small enough to keep others waiting briefly. */
-const BATCH_ATTRIBUTES = 10_000;
+/**
+ * Attributes per transaction: large enough to amortise commits, small enough that a writer
+ * waiting behind one (a sighting, an edit) waits tens of milliseconds, not seconds.
+ */
+const BATCH_ATTRIBUTES = 1_000;
+
+/** Attribute ids per decision statement: each counts the sightings of about this many attributes. */
+const SLICE_IDS = 10_000;
+
+/** The store's attribute ids, a slice at a time. */
+export function idSlices(bounds: IdRange | null, size = SLICE_IDS): IdRange[] {
+  if (!bounds) return [];
+  const out: IdRange[] = [];
+  for (let from = bounds.fromId; from <= bounds.toId; from += size) out.push({ fromId: from, toId: Math.min(bounds.toId, from + size - 1) });
+  return out;
+}
 
 /** Whole events, in order, in batches of about `size` attributes (a bigger event makes a batch of its own). */
 export function eventBatches(events: readonly PlannedEvent[], size = BATCH_ATTRIBUTES): PlannedEvent[][] {
@@ -42,28 +58,39 @@ export function localTarget(context: AppContext, viewer: Viewer, label?: string)
 
     async plan(rule: SweepRule, scope: SweepScope, progress?: (p: SweepProgress) => void): Promise<SweepPlan> {
       const store = context.store;
-      const checked = await store.sweeps.countToIds(scope, viewer);
+      const slices = idSlices(await store.sweeps.attributeIdBounds());
+      let checked = 0;
+      for (const slice of slices) checked += await store.sweeps.countToIds(scope, viewer, slice);
       progress?.({ phase: "deciding", done: 0, total: checked });
-      const candidates = await store.sweeps.candidates(scope, rule, viewer);
-      const byEvent = new Map<number, PlannedEvent["attributes"]>();
-      for (const candidate of candidates) {
-        const decision = decide(candidate, rule);
-        if (!decision.disable) continue;
-        const list = byEvent.get(candidate.eventId) ?? [];
-        list.push({
-          id: String(candidate.attributeId),
-          uuid: candidate.uuid,
-          type: candidate.type,
-          value: candidate.value,
-          tp: decision.tp,
-          fp: decision.fp,
-          ratio: decision.ratio,
-          reason: decision.reason,
-        });
-        byEvent.set(candidate.eventId, list);
+      const byEvent = new Map<number, Array<PlannedEvent["attributes"][number] & { attributeId: number }>>();
+      let counted = 0;
+      for (const slice of slices) {
+        for (const candidate of await store.sweeps.candidates(scope, rule, viewer, slice)) {
+          const decision = decide(candidate, rule);
+          if (!decision.disable) continue;
+          const list = byEvent.get(candidate.eventId) ?? [];
+          list.push({
+            attributeId: candidate.attributeId,
+            id: String(candidate.attributeId),
+            uuid: candidate.uuid,
+            type: candidate.type,
+            value: candidate.value,
+            tp: decision.tp,
+            fp: decision.fp,
+            ratio: decision.ratio,
+            reason: decision.reason,
+          });
+          byEvent.set(candidate.eventId, list);
+        }
+        counted = Math.min(checked, counted + (slice.toId - slice.fromId + 1));
+        progress?.({ phase: "deciding", done: counted, total: checked });
       }
-      const events = await store.events.byIds([...byEvent.keys()]);
-      const planned: PlannedEvent[] = [...byEvent.entries()].flatMap(([id, attributes]) => {
+      // An event's attributes may span two slices: events in id order, attributes in id order.
+      const ordered = [...byEvent.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([id, list]): [number, PlannedEvent["attributes"]] => [id, list.sort((x, y) => x.attributeId - y.attributeId).map(({ attributeId: _id, ...attribute }) => attribute)]);
+      const events = await store.events.byIds(ordered.map(([id]) => id));
+      const planned: PlannedEvent[] = ordered.flatMap(([id, attributes]) => {
         const event = events.get(id);
         return event ? [{ id: String(id), uuid: event.uuid, info: event.info, orgId: event.orgc_id, attributes }] : [];
       });

@@ -81,7 +81,8 @@ export function undoEvent(changes: readonly SweepChangeRecord[], republished: bo
   };
 }
 
-const BATCH_ATTRIBUTES = 5_000;
+/** Attributes per transaction, as small as the sweep's: writers waiting behind one wait briefly. */
+const BATCH_ATTRIBUTES = 1_000;
 
 /** Restores on the local store: a batch of whole events per transaction, like the sweep itself. */
 export function localRestorer(context: AppContext): Restorer {

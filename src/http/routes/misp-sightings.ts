@@ -7,6 +7,7 @@ import { attributeFields, presentOrgBrief, presentSaved, presentSighting } from 
 import { listFilter, MAX_LIST_ITEMS } from "../../misp/rest-search.js";
 import { timePoint } from "../../misp/time-filters.js";
 import { requestPath } from "../errors.js";
+import { commaJoined, streamResponse } from "../stream.js";
 import { jsonBody } from "../request.js";
 import type { RouteTable } from "../route-table.js";
 import type { HttpDeps } from "../server.js";
@@ -111,7 +112,7 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
         if (body.last !== undefined && body.last !== "") from = timePoint(body.last, now, "last");
         if (body.from !== undefined && body.from !== "") from = timePoint(body.from, now, "from");
         if (body.to !== undefined && body.to !== "") to = timePoint(body.to, now, "to");
-        const listing = await searchSightings(context, principal, {
+        const result = await searchSightings(context, principal, {
           ...(scope ? { context: scope } : {}),
           ...(ids ? { ids } : {}),
           ...(uuids ? { uuids } : {}),
@@ -121,10 +122,16 @@ export function sightingRoutes(table: RouteTable, deps: HttpDeps): void {
           ...(orgs.include.length ? { orgs: orgs.include } : {}),
           ...(orgs.exclude.length ? { notOrgs: orgs.exclude } : {}),
           ...(typeof body.source === "string" ? { source: body.source } : {}),
+        }, {
+          ...(body.limit !== undefined && body.limit !== "" ? { limit: parseWith(mispInt, body.limit, "limit") } : {}),
+          ...(body.page !== undefined && body.page !== "" ? { page: parseWith(mispInt, body.page, "page") } : {}),
         });
-        return c.json({
-          response: presentListing(listing, { attribute: flag(body.includeAttribute), event: flag(body.includeEvent), uuids: flag(body.includeUuid) }),
-        });
+        const options = { attribute: flag(body.includeAttribute), event: flag(body.includeEvent), uuids: flag(body.includeUuid) };
+        async function* json() {
+          for await (const listing of result.pages) yield presentListing(listing, options).map((entry) => JSON.stringify(entry));
+        }
+        // Streamed as it is read, as attributes/restSearch is: memory stays flat whatever the size.
+        return streamResponse(c, { head: '{"response":[', chunks: commaJoined(json()), tail: "]}", contentType: "application/json" });
       },
     })
     .add({

@@ -31,6 +31,15 @@ export interface Dialect {
    */
   readonly insertRows?: (db: Kysely<Database>, table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>) => number[] | Promise<number[]>;
   /**
+   * Called in a write transaction just before it brings the decay index up to date; returns once
+   * no other transaction is doing the same. The index is rewritten row by row (delete, insert):
+   * two transactions refreshing one attribute at once (a sweep pulling it while a sighting of it
+   * arrives) would both insert its rows, and the second would fail on the primary key. SQLite
+   * has one writer at a time already; PostgreSQL takes a transaction-scoped advisory lock, freed at
+   * commit or rollback, so that each refresh sees the rows of the one before.
+   */
+  lockIndex(db: Kysely<Database>): Promise<void>;
+  /**
    * Brings the query planner's statistics up to date where the data changed much since they were
    * taken. Cheap when nothing did. Without statistics SQLite can pick a plan that scans a million
    * attributes where it could have started from a hundred events.

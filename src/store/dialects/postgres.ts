@@ -38,6 +38,9 @@ export function openPostgres(url: string, options: { poolSize?: number } = {}): 
       // The sequence hands out ids in the order the rows are inserted, which is the arrays' order.
       return inserted.rows.map((row) => row.id).sort((a, b) => a - b);
     },
+    lockIndex: async (database) => {
+      await sql`select pg_advisory_xact_lock(hashtext('halflife-decay-index'))`.execute(database);
+    },
     // PostgreSQL's autovacuum keeps the statistics current on its own.
     optimize: async () => {},
     close: async () => {

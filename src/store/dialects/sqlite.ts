@@ -1,23 +1,61 @@
-/** SQLite through better-sqlite3: one file, WAL, and pragmas for a server's workload. */
+/**
+ * SQLite through better-sqlite3: one file, WAL, and pragmas for a server's workload. Two
+ * connections: a writer, and a reader that answers reads outside transactions (sqlite-driver.ts).
+ */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, SqliteDialect, sql } from "kysely";
+import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from "kysely";
 import type { Database } from "../schema.js";
 import type { Dialect } from "./dialect.js";
+import { SqliteWriterDriver } from "./sqlite-driver.js";
 
-export function openSqlite(file: string): { db: Kysely<Database>; dialect: Dialect; raw: SqliteDatabase.Database } {
-  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const raw = new SqliteDatabase(file);
-  raw.pragma("journal_mode = WAL");
-  raw.pragma("synchronous = NORMAL");
+export interface SqliteOptions {
+  /** How long a write waits for another writer (another process's sweep, say) before a 503 (ms). */
+  writePatienceMs?: number;
+  /** The longest a transaction keeps the event loop before letting it run (ms). */
+  sliceMs?: number;
+}
+
+/** Writers wait this long for each other; the documented promise (docs/operations.md). */
+export const WRITE_PATIENCE_MS = 15_000;
+
+function connect(file: string, options: { readonly?: boolean } = {}): SqliteDatabase.Database {
+  const raw = new SqliteDatabase(file, options.readonly ? { readonly: true } : {});
+  if (!options.readonly) {
+    raw.pragma("journal_mode = WAL");
+    raw.pragma("synchronous = NORMAL");
+  }
   raw.pragma("foreign_keys = ON");
-  // Other processes (a CLI sweep next to the server) wait for the write lock instead of failing.
-  raw.pragma("busy_timeout = 15000");
+  // Never a long synchronous wait: it would freeze the event loop, and with it every request. The
+  // writer asks for the lock with BEGIN IMMEDIATE and waits asynchronously (sqlite-driver.ts);
+  // this only covers the brief moments in which a reader meets a checkpoint.
+  raw.pragma(`busy_timeout = ${options.readonly ? 100 : 0}`);
   raw.pragma("cache_size = -131072");
   raw.pragma("temp_store = MEMORY");
   raw.pragma("mmap_size = 1073741824");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return raw;
+}
+
+export function openSqlite(file: string, options: SqliteOptions = {}): { db: Kysely<Database>; dialect: Dialect; raw: SqliteDatabase.Database } {
+  if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const raw = connect(file);
+  // The writer created the file and switched it to WAL; the reader opens it after that.
+  const reader = file === ":memory:" ? null : connect(file, { readonly: true });
+  const driver = new SqliteWriterDriver({
+    writer: raw,
+    reader,
+    patienceMs: options.writePatienceMs ?? WRITE_PATIENCE_MS,
+    sliceMs: options.sliceMs ?? 15,
+  });
+  const db = new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => driver,
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+      createIntrospector: (kysely) => new SqliteIntrospector(kysely),
+    },
+  });
   const inserts = new Map<string, SqliteDatabase.Statement>();
   const dialect: Dialect = {
     name: "sqlite",
@@ -37,12 +75,15 @@ export function openSqlite(file: string): { db: Kysely<Database>; dialect: Diale
       }
       return rows.map((row) => Number(statement.run(row as unknown[]).lastInsertRowid));
     },
-    optimize: async () => {
-      // A sample of a thousand rows per index is enough for the planner, and keeps the first run on
-      // a large store under a second; 0x10002 looks at every table, not only those queried lately.
-      raw.pragma("analysis_limit = 1000");
-      raw.pragma("optimize = 0x10002");
-    },
+    // One writer at a time: a transaction that refreshes the index is the only one writing.
+    lockIndex: async () => {},
+    optimize: () =>
+      driver.withWriter((writer) => {
+        // A sample of a thousand rows per index is enough for the planner, and keeps the first run
+        // on a large store under a second; 0x10002 looks at every table, not only those queried lately.
+        writer.pragma("analysis_limit = 1000");
+        writer.pragma("optimize = 0x10002");
+      }),
     close: async () => {
       await db.destroy();
     },

@@ -10,6 +10,7 @@ import * as sweepRuns from "./0003-sweep-runs.js";
 import * as uiSessions from "./0004-ui-sessions.js";
 import * as deletedAttributes from "./0005-deleted-attributes.js";
 import * as summaryToIds from "./0006-summary-to-ids.js";
+import * as interruptedRunTotals from "./0007-interrupted-run-totals.js";
 import * as administration from "./0009-administration.js";
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -21,6 +22,7 @@ const STEPS: Array<[string, Step]> = [
   ["0004-ui-sessions", uiSessions],
   ["0005-deleted-attributes", deletedAttributes],
   ["0006-summary-to-ids", summaryToIds],
+  ["0007-interrupted-run-totals", interruptedRunTotals],
   ["0009-administration", administration],
 ];
 

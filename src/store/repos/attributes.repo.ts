@@ -221,15 +221,19 @@ export function attributesRepo(db: Db, dialect: Dialect, changes: ChangeTracker)
       }
       return out;
     },
-    async update(id, fields) {
-      if (Object.keys(fields).length === 0) return;
+    async update(id, fields, guard) {
+      if (Object.keys(fields).length === 0) return true;
       const row = flags(fields) as Record<string, unknown>;
       if (fields.value !== undefined || fields.type !== undefined) {
         const current = await db.selectFrom("attributes").select(["type", "value"]).where("id", "=", id).executeTakeFirstOrThrow();
         Object.assign(row, splitValue(fields.type ?? current.type, fields.value ?? current.value));
       }
-      await db.updateTable("attributes").set(row).where("id", "=", id).execute();
+      let query = db.updateTable("attributes").set(row).where("id", "=", id);
+      if (guard) query = query.where("timestamp", "<", guard.olderThan);
+      const { numUpdatedRows } = await query.executeTakeFirst();
+      if (Number(numUpdatedRows) === 0) return false;
       await changes.attributes([id]);
+      return true;
     },
     async setToIds(ids, value, timestamp) {
       const changed: number[] = [];

@@ -107,9 +107,12 @@ export function eventsRepo(db: Db, dialect: Dialect): EventsPort {
       const row = await db.selectFrom("events").selectAll().where("uuid", "=", uuid).executeTakeFirst();
       return row ? toEvent(row) : null;
     },
-    async update(id, fields) {
-      if (Object.keys(fields).length === 0) return;
-      await db.updateTable("events").set(flags(fields)).where("id", "=", id).execute();
+    async update(id, fields, guard) {
+      if (Object.keys(fields).length === 0) return true;
+      let query = db.updateTable("events").set(flags(fields)).where("id", "=", id);
+      if (guard) query = query.where("timestamp", "<", guard.olderThan);
+      const { numUpdatedRows } = await query.executeTakeFirst();
+      return Number(numUpdatedRows) > 0;
     },
     async updateMany(ids, fields) {
       if (Object.keys(fields).length === 0) return;

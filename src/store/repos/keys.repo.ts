@@ -56,6 +56,10 @@ export function keysRepo(db: Db): KeysPort {
       const row = await db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toKey(row) : null;
     },
+    async byHash(hash) {
+      const row = await db.selectFrom("api_keys").selectAll().where("key_hash", "=", hash).executeTakeFirst();
+      return row ? toKey(row) : null;
+    },
     async byUuid(uuid) {
       const row = await db.selectFrom("api_keys").selectAll().where("uuid", "=", uuid).executeTakeFirst();
       return row ? toKey(row) : null;

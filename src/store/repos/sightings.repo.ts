@@ -52,12 +52,18 @@ export function sightingsRepo(db: Db, changes: ChangeTracker): SightingsPort {
       if (filter.ids) query = query.where("s.id", "in", filter.ids.length ? filter.ids : [-1]);
       if (filter.uuids) query = query.where("s.uuid", "in", filter.uuids.length ? filter.uuids : [""]);
       if (filter.types) query = query.where("s.type", "in", filter.types.length ? filter.types : [-1]);
-      if (filter.from !== undefined) query = query.where("s.date_sighting", ">=", filter.from);
+      // One lower bound on the date, the keyset's when paging: given two, SQLite ranges over the
+      // index from the smaller one and filters every row up to the page.
+      const after = page?.after;
+      const from = after ? Math.max(after.date_sighting, filter.from ?? -Infinity) : filter.from;
+      if (from !== undefined) query = query.where("s.date_sighting", ">=", from);
       if (filter.to !== undefined) query = query.where("s.date_sighting", "<=", filter.to);
       if (filter.orgIds) query = query.where("s.org_id", "in", filter.orgIds.length ? filter.orgIds : [-1]);
       if (filter.notOrgIds?.length) query = query.where("s.org_id", "not in", filter.notOrgIds);
       if (filter.source !== undefined) query = query.where("s.source", "=", filter.source);
-      if (page) query = query.limit(page.limit).offset(page.offset);
+      if (after) query = query.where((eb) => eb.or([eb("s.date_sighting", ">", after.date_sighting), eb("s.id", ">", after.id)]));
+      if (page) query = query.limit(page.limit);
+      if (page?.offset) query = query.offset(page.offset);
       return (await query.execute()).map(toSighting);
     },
     async lastTruePositives(attributeIds, viewer) {

@@ -7,7 +7,7 @@ import type { SweepFailure, SweepTarget } from "../../core/sweep-report.js";
 import type { SweepChangeRecord, SweepRunParameters, SweepRunRecord, SweepScope, SweepSkip } from "../../core/sweep-run.js";
 import type { Database } from "../schema.js";
 import type { SweepChangesTable, SweepRunsTable, SweepTables } from "../sweep-schema.js";
-import type { New, SweepCandidate, SweepsPort, Viewer } from "../store.js";
+import type { IdRange, New, SweepCandidate, SweepsPort, Viewer } from "../store.js";
 import { attributeVisible, sightingVisible } from "../visibility.js";
 import { chunks, type Db } from "./common.js";
 
@@ -18,8 +18,9 @@ type Scoped = ExpressionBuilder<Tables & { a: Database["attributes"]; e: Databas
 // margin is far larger than any rounding of counts below 2^31, and far smaller than any real gap.
 const SHARE_MARGIN = 1e-6;
 
-function scopeConditions(eb: Scoped, scope: SweepScope, viewer: Viewer): Expression<SqlBool> {
+function scopeConditions(eb: Scoped, scope: SweepScope, viewer: Viewer, range?: IdRange): Expression<SqlBool> {
   const all: Expression<SqlBool>[] = [eb("a.to_ids", "=", 1), eb("a.deleted", "=", 0)];
+  if (range) all.push(eb("a.id", ">=", range.fromId), eb("a.id", "<=", range.toId));
   if (needsEvents(scope, viewer)) all.push(attributeVisible(eb, viewer));
   if (scope.eventIds) all.push(eb("a.event_id", "in", scope.eventIds.length ? scope.eventIds : [-1]));
   if (scope.types) all.push(eb("a.type", "in", scope.types.length ? scope.types : [""]));
@@ -145,20 +146,42 @@ function changeRow(change: New<SweepChangeRecord>): Omit<SweepChangesTable, "id"
   };
 }
 
+/**
+ * A run's changed attributes and republished events, counted from its change records (for runs
+ * that stopped before writing their totals; migration 0007 recounts those marked before this).
+ */
+function interruptedTotals(eb: ExpressionBuilder<SweepTables & { sweep_runs: SweepRunsTable }, "sweep_runs">) {
+  const changes = () => eb.selectFrom("sweep_changes as c").whereRef("c.run_id", "=", "sweep_runs.id");
+  return {
+    attributes_changed: changes().select((inner) => inner.fn.countAll<number>().as("n")),
+    events_republished: changes()
+      .where("c.republished", "=", 1)
+      .select(sql<number>`count(distinct c.event_ref)`.as("n")),
+  };
+}
+
 export function sweepsRepo(base: Db): SweepsPort {
   const db = base.withTables<SweepTables>();
   return {
-    async countToIds(scope, viewer) {
+    async attributeIdBounds() {
+      const row = await db
+        .selectFrom("attributes")
+        .select((eb) => [eb.fn.min<number>("id").as("first"), eb.fn.max<number>("id").as("last")])
+        .executeTakeFirst();
+      return row && row.first !== null && row.last !== null ? { fromId: Number(row.first), toId: Number(row.last) } : null;
+    },
+
+    async countToIds(scope, viewer, range) {
       const base = db.selectFrom("attributes as a");
       const query = needsEvents(scope, viewer) ? base.innerJoin("events as e", "e.id", "a.event_id") : base;
       const row = await (query as typeof base)
         .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer))
+        .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer, range))
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 
-    async candidates(scope, rule, viewer) {
+    async candidates(scope, rule, viewer, range) {
       // Only types 0 and 1 are counted, so the sum of the types is the false positives and the
       // count is TP + FP: cheaper than two CASE sums, and the same on both databases.
       const fp = sql<number>`sum(s.type)`;
@@ -177,6 +200,7 @@ export function sweepsRepo(base: Db): SweepsPort {
           ]),
         );
       if (scope.eventIds) counts = counts.where("s.event_id", "in", scope.eventIds.length ? scope.eventIds : [-1]);
+      if (range) counts = counts.where("s.attribute_id", ">=", range.fromId).where("s.attribute_id", "<=", range.toId);
       // The sightings policy: the instance (a site admin) sees every sighting, and then the
       // count needs no join; anyone else counts only the sightings they may see.
       if (!viewer.siteAdmin && viewer.sightingsPolicy !== 2) {
@@ -189,7 +213,7 @@ export function sweepsRepo(base: Db): SweepsPort {
       const joined = needsEvents(scope, viewer) ? base.innerJoin("events as e", "e.id", "a.event_id") : base;
       const rows = await (joined as typeof base)
         .select(["a.id", "a.event_id", "a.uuid", "a.type", "a.value", "c.fp", "c.total"])
-        .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer))
+        .where((eb) => scopeConditions(eb as unknown as Scoped, scope, viewer, range))
         .orderBy("a.event_id")
         .orderBy("a.id")
         .execute();
@@ -276,9 +300,15 @@ export function sweepsRepo(base: Db): SweepsPort {
       }
     },
     async markInterrupted(finishedAt) {
+      // The run's totals were to be written when it finished: count what it recorded instead.
+      // Every change record landed with the change it records, so these are what it did.
       const rows = await db
         .updateTable("sweep_runs")
-        .set({ status: "interrupted", finished_at: finishedAt })
+        .set((eb) => ({
+          status: "interrupted",
+          finished_at: finishedAt,
+          ...interruptedTotals(eb),
+        }))
         .where("status", "=", "running")
         .returning("id")
         .execute();
