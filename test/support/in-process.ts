@@ -1,8 +1,6 @@
 // The real HTTP application over a real store, called in process through `app.request()` (no
 // port): for the many API tests where a socket adds nothing. The end-to-end PyMISP flows use
 // test/support/server.ts instead, over real HTTP.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Hono } from "hono";
 import { createOrg, createUser } from "../../src/app/admin.js";
@@ -17,6 +15,7 @@ import type { RouteTable } from "../../src/http/route-table.js";
 import { createHttpApp } from "../../src/http/server.js";
 import { createTestDatabase } from "./databases.js";
 import { ADMIN_KEY, type Dialect } from "./server.js";
+import { removeFolder, temporaryFolder } from "./temp.js";
 
 export { ADMIN_KEY };
 
@@ -70,11 +69,15 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   let now = options.now ?? NOW;
   let database: { url: string; drop(): Promise<void> } | undefined;
   let env: Record<string, string>;
+  let folder: string | undefined;
   if ((options.dialect ?? "sqlite") === "postgres") {
     database = await createTestDatabase();
     env = { DATABASE_URL: database.url };
+  } else if (options.sqliteFile) {
+    env = { HALFLIFE_DB: options.sqliteFile };
   } else {
-    env = { HALFLIFE_DB: options.sqliteFile ?? path.join(mkdtempSync(path.join(tmpdir(), "halflife-api-")), "halflife.db") };
+    folder = temporaryFolder("api");
+    env = { HALFLIFE_DB: path.join(folder, "halflife.db") };
   }
   const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent" } });
   const opened: App = await openApp(config, formulas, () => now);
@@ -134,8 +137,12 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     },
     unexpectedErrors: errors,
     async close() {
-      await opened.close();
-      await database?.drop();
+      try {
+        await opened.close();
+        await database?.drop();
+      } finally {
+        if (folder) removeFolder(folder);
+      }
     },
   };
 }
