@@ -22,7 +22,7 @@ function boundary(files, regexes, message) {
 const layer = (...names) => `(^|/)(${names.join("|")})(/|$)`;
 
 export default tseslint.config(
-  { ignores: ["dist/**", "web/dist/**", "node_modules/**", "coverage/**", "data/**", ".tmp/**"] },
+  { ignores: ["dist/**", "web/dist/**", "node_modules/**", "coverage/**", "data/**", ".tmp/**", ".cache/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

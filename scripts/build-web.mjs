@@ -21,4 +21,4 @@ try {
   process.exit(0);
 }
 await vite.build({ configFile: config, logLevel: "warn" });
-process.stdout.write("halflife: web UI built into web/dist\n");
+process.stderr.write("halflife: web UI built into web/dist\n");

@@ -7,7 +7,11 @@ import { Cron } from "croner";
 import { z } from "zod";
 import { parseSightingCutoff } from "../core/sweep-rule.js";
 
-const port = z.coerce.number().int().min(0).max(65_535);
+/** Digits only: " ", "0x50" and "8e3" are not ports, although Number() would take them. */
+const port = z
+  .union([z.number(), z.string().regex(/^\s*\d{1,5}\s*$/)])
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65_535));
 /** A cron expression croner accepts (five or six fields, or a nickname such as @hourly). */
 const cronExpression = z
   .string()
@@ -119,6 +123,8 @@ export const configSchema = z
     HALFLIFE_SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(),
     /** Log level: fatal, error, warn, info, debug, trace or silent. */
     HALFLIFE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Log lines: `text` (readable), `json` (one object per line), or `auto`: text on a terminal, JSON otherwise. */
+    HALFLIFE_LOG_FORMAT: z.enum(["auto", "text", "json"]).default("auto"),
     /** How long a web UI login lasts, in hours. */
     HALFLIFE_SESSION_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
     /** The web UI's built files; by default the package's own web/dist. */
@@ -129,6 +135,50 @@ export const configSchema = z
   .strip();
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigKey = keyof Config;
+
+/**
+ * What each setting must be, as the end of a sentence that starts with the name the user gave it
+ * (the variable, the flag, or the variable in the config file): "HALFLIFE_PORT must be …, got "abc"".
+ */
+export const CONFIG_RULES: Readonly<Record<ConfigKey, string>> = {
+  HALFLIFE_HOST: "must be a host name or an IP address to listen on",
+  HALFLIFE_PORT: "must be a port number from 1 to 65535 (or 0 for any free port)",
+  HALFLIFE_DB: "must be the path of the SQLite database file",
+  DATABASE_URL: "must be a postgres:// URL",
+  HALFLIFE_ADMIN_KEY: "must be 40 letters and digits, like a MISP key",
+  HALFLIFE_FORMULA_DIR: "must be the path of a directory of formula plug-ins",
+  HALFLIFE_SIGHTINGS_POLICY: "must be 0, 1, 2 or 3",
+  HALFLIFE_SIGHTING_CLOCK_SKEW: "must be a whole number of seconds from 0 to 604800 (a week)",
+  HALFLIFE_DEFAULT_DISTRIBUTION: "must be 0, 1, 2 or 3",
+  HALFLIFE_ORG_NAME: "must be an organisation name of 1 to 255 characters",
+  HALFLIFE_BODY_LIMIT: "must be a whole number of bytes, at least 1024",
+  HALFLIFE_AUTH_FAILURE_LIMIT: "must be a whole number of failures from 0 (no limit) to 1000000",
+  HALFLIFE_AUTH_FAILURE_WINDOW: "must be a whole number of seconds from 1 to 86400",
+  HALFLIFE_TRUST_PROXY: "must be true or false (or 1 or 0, yes or no)",
+  HALFLIFE_CSV_SAFE: "must be true or false (or 1 or 0, yes or no)",
+  HALFLIFE_SWEEP_CRON: "must be a cron expression, such as */5 * * * * or @hourly",
+  HALFLIFE_SWEEP_CRON_TIMEZONE: "must be an IANA time zone, such as Europe/Brussels or UTC",
+  HALFLIFE_SWEEP_MINIMAL_FP: "must be a whole number",
+  HALFLIFE_SWEEP_THRESHOLD: "must be a share from 0 to 1, such as 0.5",
+  HALFLIFE_SWEEP_MINIMAL_DATE_SIGHTING: 'must be a UTC date and time written "YYYY-MM-DD HH:MM:SS"',
+  HALFLIFE_SWEEP_MAX_PER_ORG: "must be a whole number of sightings, 0 for no limit",
+  HALFLIFE_SWEEP_MIN_ORGS: "must be a whole number of organisations, at least 1",
+  HALFLIFE_SWEEP_DRY_RUN: "must be true or false (or 1 or 0, yes or no)",
+  HALFLIFE_SWEEP_MAIL_TO: "must be one or more mail addresses, comma-separated",
+  HALFLIFE_SWEEP_MAIL_FROM: "must be a mail address",
+  HALFLIFE_SWEEP_MAIL_ALWAYS: "must be true or false (or 1 or 0, yes or no)",
+  HALFLIFE_SWEEP_MISP_URL: "must be an http:// or https:// URL",
+  HALFLIFE_SWEEP_MISP_KEY: "must be the remote MISP's API key",
+  HALFLIFE_SWEEP_MISP_INSECURE: "must be true or false (or 1 or 0, yes or no)",
+  HALFLIFE_SWEEP_CONCURRENCY: "must be a whole number from 1 to 64",
+  HALFLIFE_SMTP_URL: "must be an smtp:// or smtps:// URL",
+  HALFLIFE_LOG_LEVEL: "must be one of fatal, error, warn, info, debug, trace or silent",
+  HALFLIFE_LOG_FORMAT: "must be auto, text or json",
+  HALFLIFE_SESSION_HOURS: "must be a number of hours above 0 and at most 2160 (90 days)",
+  HALFLIFE_WEB_DIR: "must be the path of the web UI's built files",
+  HALFLIFE_DEMO: "must be true or false (or 1 or 0, yes or no)",
+};
 
 /** The variable names, for the README table and for checking config files. */
 export const CONFIG_KEYS = Object.keys(configSchema.shape) as Array<keyof Config>;

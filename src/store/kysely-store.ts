@@ -8,6 +8,7 @@ import type { FormulaRegistry } from "../core/formulas/registry.js";
 import { ChangeSet, collecting, immediate, type ChangeTracker } from "./changes.js";
 import { DecayIndexer } from "./decay-index.js";
 import type { Dialect } from "./dialects/dialect.js";
+import { transactionWork } from "./dialects/write-turn.js";
 import { attributesRepo } from "./repos/attributes.repo.js";
 import { eventsRepo } from "./repos/events.repo.js";
 import { keysRepo } from "./repos/keys.repo.js";
@@ -109,7 +110,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, formulas: Fo
     transaction: (work) =>
       db.transaction().execute(async (trx) => {
         const set = new ChangeSet();
-        const result = await work(session(trx, dialect, collecting(set), indexer));
+        const result = await transactionWork.run(true, () => work(session(trx, dialect, collecting(set), indexer)));
         if (!set.empty) {
           await dialect.lockIndex(trx);
           await indexer.flush(trx, set);

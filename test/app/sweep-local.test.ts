@@ -1,7 +1,7 @@
 // The sweep on the local store, end to end through the use-cases, on SQLite and PostgreSQL: the
 // decisions, the stamps and the single republish, the records, the dry run, the scope, undo and
-// the lock.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// the lock. Each test starts from a fresh store with the same events, so that any order works.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/app/run-sweep.js";
 import { showSweepRun } from "../../src/app/sweep-runs.js";
 import { undoSweep } from "../../src/app/undo-sweep.js";
@@ -25,7 +25,7 @@ for (const dialect of dialects) {
     let scanners: CreatedEvent;
     let quiet: CreatedEvent;
 
-    beforeAll(async () => {
+    beforeEach(async () => {
       server = await startTestServer({ dialect: dialect.name, now: T0 });
       phishing = await addSweepEvent(server, "Phishing wave", [
         { value: "fp-only.example", fp: [T0 - 50, T0 - 40] },
@@ -40,7 +40,7 @@ for (const dialect of dialects) {
       ]);
       quiet = await addSweepEvent(server, "Nothing wrong here", [{ value: "fine.example", tp: [T0 - 10] }]);
     });
-    afterAll(async () => {
+    afterEach(async () => {
       await server?.close();
     });
 
@@ -96,7 +96,9 @@ for (const dialect of dialects) {
     });
 
     it("undoes a run, leaving alone an attribute an analyst changed since, and refuses to undo it twice", async () => {
-      const [swept] = await server.context.store.sweeps.listRuns({ limit: 10 }).then((runs) => runs.filter((r) => !r.dryRun && r.attributesChanged > 0));
+      server.setNow(T0 + 100);
+      const sweep = await runSweep(server.context, null, { rule: DEFAULT_SWEEP_RULE, origin: "cli" });
+      const swept = await server.context.store.sweeps.runById(Number(sweep.runId));
       server.setNow(T0 + 200);
       const edited = await server.call("POST", `/attributes/edit/${scanners.ids["192.0.2.11"]}`, { comment: "checked by hand" });
       expect(edited.status).toBe(200);

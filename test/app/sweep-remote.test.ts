@@ -1,7 +1,7 @@
 // The sweep against a remote server over real HTTP on loopback: a second Halflife plays the MISP,
 // behind a recording proxy that can also fail chosen calls or stop answering. The local server
-// records the runs.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+// records the runs. Each test starts from fresh servers with the same events, so that any order works.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSweep } from "../../src/app/run-sweep.js";
 import { undoSweep } from "../../src/app/undo-sweep.js";
 import { DEFAULT_SWEEP_RULE } from "../../src/core/sweep-rule.js";
@@ -43,7 +43,8 @@ describe("the sweep of a remote MISP", () => {
   let scanners: CreatedEvent;
   let many: CreatedEvent;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    intercept.current = () => "forward";
     local = await startTestServer({ now: T0 });
     remote = await startTestServer({ now: T0 });
     proxy = await recordingProxy(remote.url, intercept);
@@ -64,11 +65,7 @@ describe("the sweep of a remote MISP", () => {
       Array.from({ length: 7 }, (_, i) => ({ value: `noisy${i}.example`, fp: [T0 - 10] })),
     );
   });
-  afterEach(() => {
-    intercept.current = () => "forward";
-    proxy.requests.length = 0;
-  });
-  afterAll(async () => {
+  afterEach(async () => {
     await proxy?.close();
     await remote?.close();
     await local?.close();
@@ -87,11 +84,16 @@ describe("the sweep of a remote MISP", () => {
     expect(proxy.requests.every((r) => r.method === "GET" || r.path === "/attributes/restSearch")).toBe(true);
   });
 
-  it("leaves a failing event as it was, reverting its edits, and applies the others", async () => {
-    // The second edit in the phishing event is refused: its first edit must be put back.
+  /** A sweep in which the second edit of the phishing event is refused, at T0 + 50. */
+  const sweepWithARefusal = () => {
     intercept.current = (request) => (request.path === `/attributes/edit/${phishing.uuids["half.example"]}` ? "refuse" : "forward");
     remote.setNow(T0 + 50);
-    const report = await runSweep(local.context, null, { rule: DEFAULT_SWEEP_RULE, origin: "cli", misp: misp({ concurrency: 1 }) });
+    return runSweep(local.context, null, { rule: DEFAULT_SWEEP_RULE, origin: "cli", misp: misp({ concurrency: 1 }) });
+  };
+
+  it("leaves a failing event as it was, reverting its edits, and applies the others", async () => {
+    // The second edit in the phishing event is refused: its first edit must be put back.
+    const report = await sweepWithARefusal();
     expect(report.failures).toEqual([expect.objectContaining({ stage: "edit", eventId: String(phishing.id), code: "FORBIDDEN" })]);
     expect(report.events.map((e) => e.id)).toEqual([String(scanners.id), String(many.id)]);
     expect((await attributeNow(remote, phishing.ids["fp-only.example"]!)).to_ids).toBe(true);
@@ -104,7 +106,9 @@ describe("the sweep of a remote MISP", () => {
   });
 
   it("records remote changes locally, so that undo restores them on the remote server", async () => {
-    const [run] = await local.context.store.sweeps.listRuns({ limit: 1 });
+    const swept = await sweepWithARefusal();
+    intercept.current = () => "forward";
+    const run = await local.context.store.sweeps.runById(Number(swept.runId));
     const changes = await local.context.store.sweeps.changes(run!.id);
     expect(changes).toHaveLength(9);
     expect(changes.every((c) => c.stamped === T0 + 50 && c.republished && c.eventOrgId === null)).toBe(true);

@@ -1,13 +1,13 @@
 // `halflife import`, run as the real executable on a real SQLite file; what it wrote is then read
 // back through events/view, as a MISP client would.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runHalflife } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { hasSharedData, readSharedJson, sharedPath } from "../support/data.js";
 import { ADMIN_KEY, startInProcess, type InProcessApp } from "../support/in-process.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const SHARED_EVENTS = ["existing_event.json", "galaxy_1.json", "long_event.json", "very_long_event.json"];
 
@@ -15,7 +15,7 @@ type MispAttribute = { uuid: string; type: string; category: string; value: stri
 type MispEvent = { uuid: string; info: string; Tag?: Array<{ name: string }>; Attribute?: MispAttribute[]; Object?: Array<{ uuid: string; name: string; Attribute?: MispAttribute[] }> };
 
 function tempDatabase(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), "halflife-import-")), "halflife.db");
+  return path.join(temporaryFolder("import"), "halflife.db");
 }
 
 const env = (db: string) => ({ HALFLIFE_DB: db, HALFLIFE_ADMIN_KEY: ADMIN_KEY, HALFLIFE_LOG_LEVEL: "silent" });
@@ -48,7 +48,7 @@ describe.skipIf(!hasSharedData)("halflife import with the shared MISP events", (
 
   beforeAll(async () => {
     db = tempDatabase();
-    const result = await runHalflife(["import", sharedPath("misp-events")], { env: env(db) });
+    const result = await runCli(["import", sharedPath("misp-events")], { env: env(db) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("Imported 4 of 4 events (566 attributes, 0 sightings).\n");
     api = await startInProcess({ sqliteFile: db });
@@ -74,7 +74,7 @@ describe.skipIf(!hasSharedData)("halflife import with the shared MISP events", (
 
   it("skips the events it already has when run again, and writes nothing", async () => {
     const before = await api.counts();
-    const again = await runHalflife(["import", ...SHARED_EVENTS.map((f) => sharedPath("misp-events", f))], { env: env(db) });
+    const again = await runCli(["import", ...SHARED_EVENTS.map((f) => sharedPath("misp-events", f))], { env: env(db) });
     expect(again.code, again.stderr).toBe(0);
     const lines = again.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("Imported 0 of 4 events (0 attributes, 0 sightings).");
@@ -87,7 +87,7 @@ describe.skipIf(!hasSharedData)("halflife import with the shared MISP events", (
 describe("halflife import", () => {
   it("imports sightings with their reporting organisations, from a list of events", async () => {
     const db = tempDatabase();
-    const dir = mkdtempSync(path.join(tmpdir(), "halflife-import-files-"));
+    const dir = temporaryFolder("import-files");
     const partner = { name: "Partner CERT", uuid: randomUUID() };
     const attribute = {
       uuid: randomUUID(),
@@ -105,7 +105,7 @@ describe("halflife import", () => {
       { Event: { uuid: randomUUID(), info: "second", Attribute: [] } },
     ];
     writeFileSync(path.join(dir, "events.json"), JSON.stringify(events));
-    const result = await runHalflife(["import", dir], { env: env(db) });
+    const result = await runCli(["import", dir], { env: env(db) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("Imported 2 of 2 events (1 attributes, 2 sightings).\n");
 
@@ -125,22 +125,22 @@ describe("halflife import", () => {
 
   it("stops with exit code 2 and one line on a broken file, and imports nothing", async () => {
     const db = tempDatabase();
-    const dir = mkdtempSync(path.join(tmpdir(), "halflife-import-broken-"));
+    const dir = temporaryFolder("import-broken");
     writeFileSync(path.join(dir, "a-good.json"), JSON.stringify({ Event: { info: "good", Attribute: [{ type: "domain", value: "good.example" }] } }));
     writeFileSync(path.join(dir, "b-broken.json"), '{"Event": {"info": "broken", ');
-    const broken = await runHalflife(["import", dir], { env: env(db) });
+    const broken = await runCli(["import", dir], { env: env(db) });
     expect(broken.code).toBe(2);
     expect(broken.stdout).toBe("");
     expect(broken.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(broken.stderr).toMatch(/^halflife: .*b-broken\.json is not valid JSON/);
 
     writeFileSync(path.join(dir, "b-broken.json"), JSON.stringify({ Event: { info: "bad type", Attribute: [{ type: "ip-dest", value: "x" }] } }));
-    const invalid = await runHalflife(["import", dir], { env: env(db) });
+    const invalid = await runCli(["import", dir], { env: env(db) });
     expect(invalid.code).toBe(2);
     expect(invalid.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(invalid.stderr).toMatch(/b-broken\.json#1 Attribute\.0\.type .*ip-dest.*nothing was imported/);
 
-    const missing = await runHalflife(["import", path.join(dir, "nope.json")], { env: env(db) });
+    const missing = await runCli(["import", path.join(dir, "nope.json")], { env: env(db) });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^halflife: cannot read .*nope\.json/);
 

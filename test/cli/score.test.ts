@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runHalflife } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { hasSharedData, readSharedJson, sharedPath } from "../support/data.js";
+import { temporaryFolder } from "../support/temp.js";
 
 type Attr = { type: string; timestamp: string; decay_score?: Array<{ score: number; base_score: number; decayed: boolean; DecayingModel: { name: string } }> };
 type Event = { Event: { Attribute: Attr[]; Object?: Array<{ Attribute: Attr[] }> } };
@@ -14,7 +14,7 @@ const NOW_S = 1_767_225_600;
 
 describe("halflife score", () => {
   it.skipIf(!hasSharedData)("scores every attribute of a real event, object attributes included", async () => {
-    const result = await runHalflife(["score", "--model", "nids", "--now", NOW, sharedPath("misp-events", "existing_event.json")]);
+    const result = await runCli(["score", "--model", "nids", "--now", NOW, sharedPath("misp-events", "existing_event.json")]);
     expect(result.code).toBe(0);
     // This file holds a bare event, without the {"Event": ...} wrapper.
     const scored = JSON.parse(result.stdout) as Event["Event"];
@@ -31,7 +31,7 @@ describe("halflife score", () => {
 
   it.skipIf(!hasSharedData)("summarises per type for every shared event", async () => {
     for (const file of ["long_event.json", "very_long_event.json", "galaxy_1.json", "existing_event.json"]) {
-      const result = await runHalflife(["score", "--model", "phishing", "--summary", "--now", NOW, sharedPath("misp-events", file)]);
+      const result = await runCli(["score", "--model", "phishing", "--summary", "--now", NOW, sharedPath("misp-events", file)]);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^all types\s+\d+\s+\d+\s+\d+$/m);
     }
@@ -42,7 +42,7 @@ describe("halflife score", () => {
       [{ type: "domain", timestamp: String(NOW_S), Tag: [{ name: 'phishing:state="active"' }] }],
       [{ name: 'estimative-language:confidence-in-analytic-judgment="moderate"' }],
     );
-    const result = await runHalflife(["score", "--model", "phishing", "--now", NOW], { input: JSON.stringify(input) });
+    const result = await runCli(["score", "--model", "phishing", "--now", NOW], { input: JSON.stringify(input) });
     const attribute = (JSON.parse(result.stdout) as Event).Event.Attribute[0]!;
     expect(attribute.decay_score![0]).toMatchObject({ score: 77.5, base_score: 77.5, decayed: false });
   });
@@ -55,7 +55,7 @@ describe("halflife score", () => {
         Sighting: [{ type: "0", date_sighting: String(NOW_S - 30 * 86_400) }, { type: "1", date_sighting: String(NOW_S - 86_400) }],
       },
     ]);
-    const result = await runHalflife(["score", "--model", "nids", "--now", NOW], { input: JSON.stringify(input) });
+    const result = await runCli(["score", "--model", "nids", "--now", NOW], { input: JSON.stringify(input) });
     expect((JSON.parse(result.stdout) as Event).Event.Attribute[0]!.decay_score![0]).toMatchObject({ score: 40, base_score: 80, decayed: false });
   });
 
@@ -65,17 +65,17 @@ describe("halflife score", () => {
         Attribute: [{ type: "domain", timestamp: String(NOW_S), Tag: [{ name: 'phishing:state="down"', inherited: 1 }, { name: 'phishing:state="active"' }] }],
       },
     };
-    const result = await runHalflife(["score", "--model", "phishing", "--now", NOW], { input: JSON.stringify(input) });
+    const result = await runCli(["score", "--model", "phishing", "--now", NOW], { input: JSON.stringify(input) });
     const scored = JSON.parse(result.stdout) as { response: { Attribute: Attr[] } };
     expect(scored.response.Attribute[0]!.decay_score![0]!.base_score).toBe(100);
   });
 
   it("takes a model from a MISP model export file", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "halflife-"));
+    const dir = temporaryFolder("test");
     const modelFile = path.join(dir, "model.json");
     writeFileSync(modelFile, JSON.stringify({ DecayingModel: { name: "Quick", formula: "Polynomial", parameters: { lifetime: 2, decay_speed: 1, threshold: 50, default_base_score: 100 } } }));
     const input = event([{ type: "url", timestamp: String(NOW_S - 86_400) }]);
-    const result = await runHalflife(["score", "--model", modelFile, "--now", NOW], { input: JSON.stringify(input) });
+    const result = await runCli(["score", "--model", modelFile, "--now", NOW], { input: JSON.stringify(input) });
     expect((JSON.parse(result.stdout) as Event).Event.Attribute[0]!.decay_score![0]).toMatchObject({ score: 50, decayed: false, DecayingModel: { name: "Quick" } });
   });
 
@@ -91,7 +91,7 @@ describe("halflife score", () => {
       ["an unknown option", ["score", "--model", "nids", "--frobnicate"], "{}"],
       ["an unknown command", ["frobnicate"], ""],
     ])("%s", async (_label, args, input) => {
-      const result = await runHalflife(args, { input });
+      const result = await runCli(args, { input });
       expect(result.code).toBe(2);
       expect(result.stdout).toBe("");
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -99,17 +99,17 @@ describe("halflife score", () => {
     });
 
     it("refuses an invalid model file, naming the field", async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), "halflife-"));
+      const dir = temporaryFolder("test");
       const modelFile = path.join(dir, "bad.json");
       writeFileSync(modelFile, JSON.stringify({ name: "Bad", parameters: { lifetime: 0, decay_speed: 1, threshold: 30 } }));
-      const result = await runHalflife(["score", "--model", modelFile], { input: "{}" });
+      const result = await runCli(["score", "--model", modelFile], { input: "{}" });
       expect(result.code).toBe(2);
       expect(result.stderr).toContain("parameters.lifetime must be greater than 0");
     });
   });
 
   it("prints help with examples", async () => {
-    const result = await runHalflife(["score", "--help"]);
+    const result = await runCli(["score", "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Examples:");
   });

@@ -1,11 +1,10 @@
 // `halflife serve --demo` as a user starts it: on a new SQLite file it prints the URL and an admin
 // key, and the server answers PyMISP's first calls with that key, over the demo data.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/data.js";
+import { temporaryFolder } from "../support/temp.js";
 
 let child: ChildProcess | undefined;
 
@@ -46,7 +45,7 @@ function start(args: string[], env: Record<string, string>, done: (stdout: strin
 
 describe("halflife serve --demo", () => {
   it("prints the URL and an admin key on a new store, and answers with that key over the demo data", async () => {
-    const db = path.join(mkdtempSync(path.join(tmpdir(), "halflife-serve-")), "halflife.db");
+    const db = path.join(temporaryFolder("serve"), "halflife.db");
     const stdout = await start(["serve", "--demo", "--port", "0"], { HALFLIFE_DB: db }, (out) => /Demo data: .*\n/.test(out));
     const url = /^Halflife \S+ is listening on (http:\/\/127\.0\.0\.1:\d+)\/$/m.exec(stdout)?.[1];
     const key = /^Admin key \(admin@halflife\.test\): ([A-Za-z0-9]{40}) /m.exec(stdout)?.[1];

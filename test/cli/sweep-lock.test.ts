@@ -2,13 +2,12 @@
 // waits), and a sweep whose process was killed does not block the next one. The first sweep is
 // held inside its lock by a remote "MISP" that answers only when the test says so.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runHalflife } from "../support/cli.js";
 import { projectRoot } from "../support/data.js";
 import { sendJson, startHttpServer, type TestHttpServer } from "../support/http-server.js";
+import { temporaryFolder } from "../support/temp.js";
 
 /** A MISP whose getVersion hangs until released; afterwards it is an empty MISP. */
 async function gatedMisp(): Promise<{ server: TestHttpServer; entered: Promise<void>; release(): void }> {
@@ -59,7 +58,7 @@ describe("two sweeps on one store", () => {
   const servers: TestHttpServer[] = [];
 
   beforeAll(() => {
-    env = { HALFLIFE_DB: path.join(mkdtempSync(path.join(tmpdir(), "halflife-lock-")), "halflife.db"), HALFLIFE_LOG_LEVEL: "silent" };
+    env = { HALFLIFE_DB: path.join(temporaryFolder("lock"), "halflife.db"), HALFLIFE_LOG_LEVEL: "silent" };
   });
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((server) => server.close()));

@@ -1,14 +1,14 @@
 // `halflife sweep` as a user (or cron) runs it: the real executable in a child process, a real
 // SQLite file, and a real SMTP server that parses what it receives.
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open.js";
-import { runHalflife } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
 import { startHttpServer } from "../support/http-server.js";
 import { sweepEventJson } from "../support/sweep-fixtures.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const NOW = Math.floor(Date.now() / 1000);
 
@@ -18,7 +18,7 @@ describe("the halflife sweep command", () => {
   let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "halflife-sweep-cli-"));
+    dir = temporaryFolder("sweep-cli");
     env = { HALFLIFE_DB: path.join(dir, "halflife.db"), HALFLIFE_LOG_LEVEL: "silent" };
     smtp = await startSmtpServer();
     const events = [
@@ -29,7 +29,7 @@ describe("the halflife sweep command", () => {
       sweepEventJson("Scanner noise", [{ value: "192.0.2.10", type: "ip-src", tp: [NOW - 900], fp: [NOW - 800, NOW - 700] }]),
     ];
     writeFileSync(path.join(dir, "events.json"), JSON.stringify(events));
-    const imported = await runHalflife(["import", path.join(dir, "events.json")], { env });
+    const imported = await runCli(["import", path.join(dir, "events.json")], { env });
     expect(imported.code, imported.stderr).toBe(0);
   });
   afterAll(async () => {
@@ -52,8 +52,8 @@ describe("the halflife sweep command", () => {
     [["--min-orgs", "two"], /--min-orgs must be a finite number/],
     [["--max-per-org", "-1"], /--max-per-org must be a whole number from 0/],
   ])("answers %j with one line and exit 2, without creating a store", async (args, message) => {
-    const fresh = path.join(mkdtempSync(path.join(tmpdir(), "halflife-none-")), "never.db");
-    const result = await runHalflife(["sweep", ...args], { env: { ...env, HALFLIFE_DB: fresh } });
+    const fresh = path.join(temporaryFolder("none"), "never.db");
+    const result = await runCli(["sweep", ...args], { env: { ...env, HALFLIFE_DB: fresh } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -61,7 +61,7 @@ describe("the halflife sweep command", () => {
   });
 
   it("takes --max-per-org and --min-orgs: one organisation's reports alone pull nothing with --min-orgs 2", async () => {
-    const result = await runHalflife(["sweep", "--dry-run", "--json", "--max-per-org", "3", "--min-orgs", "2"], { env });
+    const result = await runCli(["sweep", "--dry-run", "--json", "--max-per-org", "3", "--min-orgs", "2"], { env });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.rule).toMatchObject({ maxPerOrg: 3, minOrgs: 2 });
@@ -69,7 +69,7 @@ describe("the halflife sweep command", () => {
   });
 
   it("shows in a dry run what it would pull from detection, and changes nothing", async () => {
-    const result = await runHalflife(["sweep", "--dry-run", "--json"], { env });
+    const result = await runCli(["sweep", "--dry-run", "--json"], { env });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.dryRun).toBe(true);
@@ -83,7 +83,7 @@ describe("the halflife sweep command", () => {
   it("stops with exit 1 and changes nothing when the SMTP server cannot be reached", async () => {
     const closed = await startHttpServer(() => {});
     await closed.close();
-    const result = await runHalflife(["sweep", "-m", "-o", `smtp_from=misp@example.org;smtp_to=soc@example.org;smtp_server=127.0.0.1:${closed.port}`], { env });
+    const result = await runCli(["sweep", "-m", "-o", `smtp_from=misp@example.org;smtp_to=soc@example.org;smtp_server=127.0.0.1:${closed.port}`], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/could not send the report through SMTP server 127\.0\.0\.1:\d+: connection refused; nothing was changed/);
     expect(await flagsOf(["fp-only.example", "192.0.2.10"])).toEqual({ "fp-only.example": true, "192.0.2.10": true });
@@ -91,7 +91,7 @@ describe("the halflife sweep command", () => {
 
   it("pulls the indicators, mails the report grouped by event, and undo puts them back", async () => {
     const options = `smtp_from=misp@example.org;smtp_to=soc@example.org,cti@example.org;smtp_server=127.0.0.1:${smtp.port}`;
-    const result = await runHalflife(["sweep", "-m", "-o", options], { env });
+    const result = await runCli(["sweep", "-m", "-o", options], { env });
     expect(result.code, result.stderr).toBe(0);
     // Without a terminal (cron), no progress bar and no chatter: only the report on stdout.
     expect(result.stderr).toBe("");
@@ -110,14 +110,14 @@ describe("the halflife sweep command", () => {
     expect(text).toContain(`halflife sweep undo ${runId}`);
     expect(result.stdout).toContain(`Run id: ${runId}`);
 
-    const undo = await runHalflife(["sweep", "undo", runId!], { env });
+    const undo = await runCli(["sweep", "undo", runId!], { env });
     expect(undo.code, undo.stderr).toBe(0);
     expect(undo.stdout).toContain("Restored:  2 indicators back in detection, 2 events republished without alerts");
     expect(await flagsOf(["fp-only.example", "192.0.2.10"])).toEqual({ "fp-only.example": true, "192.0.2.10": true });
 
-    const runs = await runHalflife(["sweep", "runs"], { env });
+    const runs = await runCli(["sweep", "runs"], { env });
     expect(runs.stdout).toMatch(new RegExp(`^${runId}\\s.*sweep\\s+local\\s+done.*undone by \\d+$`, "m"));
-    const again = await runHalflife(["sweep", "undo", runId!], { env });
+    const again = await runCli(["sweep", "undo", runId!], { env });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(new RegExp(`^halflife: run ${runId} was undone already, by run \\d+\\n$`));
   });

@@ -1,16 +1,16 @@
 // `halflife taxonomies import|enable` with the shared misp-taxonomies checkout, and `halflife user`
 // and `halflife org` administration, run as the real executable on a real SQLite file and checked
 // through the API.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runHalflife } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { hasSharedData, sharedPath } from "../support/data.js";
 import { ADMIN_KEY, startInProcess } from "../support/in-process.js";
+import { temporaryFolder } from "../support/temp.js";
 
 function tempDatabase(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), "halflife-cli-")), "halflife.db");
+  return path.join(temporaryFolder("cli"), "halflife.db");
 }
 
 const env = (db: string) => ({ HALFLIFE_DB: db, HALFLIFE_ADMIN_KEY: ADMIN_KEY, HALFLIFE_LOG_LEVEL: "silent" });
@@ -19,22 +19,22 @@ describe.skipIf(!hasSharedData)("halflife taxonomies", () => {
   it("imports the misp-taxonomies checkout, enables namespaces, and gives existing tags their numerical values", async () => {
     const db = tempDatabase();
     // A tag that exists before its taxonomy does: it has no numerical value yet.
-    const dir = mkdtempSync(path.join(tmpdir(), "halflife-tax-"));
+    const dir = temporaryFolder("tax");
     const file = path.join(dir, "event.json");
     writeFileSync(file, JSON.stringify({ Event: { info: "tagged early", Tag: [{ name: 'osint:certainty="93"' }], Attribute: [] } }));
-    expect((await runHalflife(["import", file], { env: env(db) })).code).toBe(0);
+    expect((await runCli(["import", file], { env: env(db) })).code).toBe(0);
 
-    const imported = await runHalflife(["taxonomies", "import", sharedPath("misp-taxonomies")], { env: env(db) });
+    const imported = await runCli(["taxonomies", "import", sharedPath("misp-taxonomies")], { env: env(db) });
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toMatch(/^Imported (\d+) taxonomies \(\d+ new, \d+ updated, (\d+) with numerical values\); 1 existing tags took a new numerical value\.\n$/);
     const [, total, withValues] = /^Imported (\d+) .* (\d+) with numerical values/.exec(imported.stdout)!;
     expect(Number(total)).toBeGreaterThan(150);
     expect(Number(withValues)).toBeGreaterThanOrEqual(28);
 
-    const enabled = await runHalflife(["taxonomies", "enable", "osint", "PAP", "admiralty-scale"], { env: env(db) });
+    const enabled = await runCli(["taxonomies", "enable", "osint", "PAP", "admiralty-scale"], { env: env(db) });
     expect(enabled.code, enabled.stderr).toBe(0);
     expect(enabled.stdout).toBe("Enabled osint, PAP, admiralty-scale\n");
-    const unknown = await runHalflife(["taxonomies", "enable", "osint", "no-such-namespace"], { env: env(db) });
+    const unknown = await runCli(["taxonomies", "enable", "osint", "no-such-namespace"], { env: env(db) });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("halflife: unknown taxonomy no-such-namespace; import it first with halflife taxonomies import DIR\n");
 
@@ -71,21 +71,21 @@ describe.skipIf(!hasSharedData)("halflife taxonomies", () => {
 describe("halflife user and org", () => {
   it("creates organisations and users whose keys work, lists them, issues and revokes keys", async () => {
     const db = tempDatabase();
-    const org = await runHalflife(["org", "add", "Partner CERT", "--description", "a partner"], { env: env(db) });
+    const org = await runCli(["org", "add", "Partner CERT", "--description", "a partner"], { env: env(db) });
     expect(org.code, org.stderr).toBe(0);
     expect(org.stdout).toMatch(/^Created organisation \d+ Partner CERT \([0-9a-f-]{36}\)\n$/);
-    const duplicate = await runHalflife(["org", "add", "Partner CERT"], { env: env(db) });
+    const duplicate = await runCli(["org", "add", "Partner CERT"], { env: env(db) });
     expect(duplicate.code).not.toBe(0);
     expect(duplicate.stderr).toBe("halflife: An organisation named Partner CERT already exists.\n");
 
-    const user = await runHalflife(["user", "add", "Analyst@Partner.example", "--org", "Partner CERT", "--role", "Publisher"], { env: env(db) });
+    const user = await runCli(["user", "add", "Analyst@Partner.example", "--org", "Partner CERT", "--role", "Publisher"], { env: env(db) });
     expect(user.code, user.stderr).toBe(0);
     const [, userId, key] = /^Created user (\d+) analyst@partner\.example\nAPI key \(shown once\): ([A-Za-z0-9]{40})\n$/.exec(user.stdout)!;
-    const badRole = await runHalflife(["user", "add", "x@partner.example", "--role", "Boss"], { env: env(db) });
+    const badRole = await runCli(["user", "add", "x@partner.example", "--role", "Boss"], { env: env(db) });
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toBe("halflife: Invalid role Boss; the roles are 1 admin, 2 Org Admin, 3 User, 4 Publisher, 5 Sync user, 6 Read Only.\n");
 
-    const second = await runHalflife(["user", "key", "analyst@partner.example", "--comment", "cron"], { env: env(db) });
+    const second = await runCli(["user", "key", "analyst@partner.example", "--comment", "cron"], { env: env(db) });
     expect(second.code, second.stderr).toBe(0);
     const [, keyId, secondKey] = /^New API key (\d+) \(shown once\): ([A-Za-z0-9]{40})\n$/.exec(second.stdout)!;
 
@@ -96,16 +96,16 @@ describe("halflife user and org", () => {
         expect(me.status).toBe(200);
         expect(me.json).toMatchObject({ User: { id: userId, email: "analyst@partner.example" }, Role: { name: "Publisher", perm_publish: true }, Organisation: { name: "Partner CERT" } });
       }
-      const listed = await runHalflife(["user", "list"], { env: env(db) });
+      const listed = await runCli(["user", "list"], { env: env(db) });
       expect(listed.stdout).toMatch(/^id\s+email\s+organisation\s+role\s+disabled\n/);
       expect(listed.stdout).toMatch(new RegExp(`^${userId}\\s+analyst@partner\\.example\\s+Partner CERT\\s+Publisher\\s+no$`, "m"));
-      const orgs = await runHalflife(["org", "list"], { env: env(db) });
+      const orgs = await runCli(["org", "list"], { env: env(db) });
       expect(orgs.stdout).toMatch(/^\d+\s+Partner CERT\s+[0-9a-f-]{36}$/m);
-      const keys = await runHalflife(["user", "key", userId!, "--list"], { env: env(db) });
+      const keys = await runCli(["user", "key", userId!, "--list"], { env: env(db) });
       expect(keys.stdout).toContain(`${secondKey!.slice(0, 4)}…${secondKey!.slice(-4)}  cron`);
       expect(keys.stdout).not.toContain(secondKey);
 
-      const revoked = await runHalflife(["user", "revoke", keyId!], { env: env(db) });
+      const revoked = await runCli(["user", "revoke", keyId!], { env: env(db) });
       expect(revoked.code, revoked.stderr).toBe(0);
       expect(revoked.stdout).toBe(`Revoked key ${keyId}\n`);
       expect((await api.call("GET", "/users/view/me", undefined, { key: secondKey! })).status).toBe(403);

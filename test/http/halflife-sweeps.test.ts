@@ -1,6 +1,7 @@
 // /halflife/sweeps over real HTTP: the shapes the web UI relies on, and who may do what, with two
-// organisations (each with an org admin) and the site admin.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// organisations (each with an org admin) and the site admin. Each test starts from a fresh server with
+// the same users and events, so that any order works.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { addSweepEvent, attributeNow, type CreatedEvent } from "../support/sweep-fixtures.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
@@ -19,6 +20,8 @@ describe("the /halflife/sweeps routes", () => {
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
+  });
+  beforeEach(async () => {
     server = await startTestServer({
       now: T0,
       env: { HALFLIFE_SMTP_URL: `smtp://127.0.0.1:${smtp.port}?starttls=ignored`, HALFLIFE_SWEEP_MAIL_FROM: "halflife@example.org", HALFLIFE_SWEEP_MAIL_TO: "soc@example.org" },
@@ -31,8 +34,10 @@ describe("the /halflife/sweeps routes", () => {
     eventA = await addSweepEvent(server, "Org A's noisy event", [{ value: "a-noisy.example", fp: [T0 - 10] }, { value: "a-fine.example", tp: [T0 - 10] }], adminA);
     eventB = await addSweepEvent(server, "Org B's noisy event", [{ value: "b-noisy.example", fp: [T0 - 10] }], adminB);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await server?.close();
+  });
+  afterAll(async () => {
     await smtp?.close();
   });
 
@@ -61,6 +66,7 @@ describe("the /halflife/sweeps routes", () => {
   });
 
   it("runs a site-wide sweep for the site admin, mails the report, and shows each organisation only its part", async () => {
+    expect((await server.call("POST", "/halflife/sweeps/dry-run", {}, { key: adminA })).status).toBe(200);
     server.setNow(T0 + 100);
     const started = await server.call("POST", "/halflife/sweeps", { mail: true });
     expect(started.status).toBe(201);
@@ -85,7 +91,8 @@ describe("the /halflife/sweeps routes", () => {
   });
 
   it("lets an organisation admin undo only their own organisation's part of a run", async () => {
-    const [latest] = (await server.call("GET", "/halflife/sweeps?limit=1")).json;
+    server.setNow(T0 + 100);
+    const latest = (await server.call("POST", "/halflife/sweeps", {})).json.run;
     server.setNow(T0 + 200);
     const undone = await server.call("POST", `/halflife/sweeps/${latest.id}/undo`, {}, { key: adminB });
     expect(undone.status).toBe(201);

@@ -1,11 +1,11 @@
 // The web UI's files as `halflife serve` serves them: built files, index.html for page addresses,
 // MISP's JSON 404 for API clients, and nothing outside the build directory.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staticFiles } from "../../src/http/static-files.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const html = { Accept: "text/html,application/xhtml+xml" };
 
@@ -14,7 +14,7 @@ describe("the web UI's static files", () => {
   let root: string;
 
   beforeAll(async () => {
-    const parent = mkdtempSync(path.join(tmpdir(), "halflife-web-"));
+    const parent = temporaryFolder("web");
     root = path.join(parent, "dist");
     mkdirSync(path.join(root, "assets"), { recursive: true });
     writeFileSync(path.join(root, "index.html"), "<!doctype html><title>Halflife UI</title>");
@@ -69,7 +69,7 @@ describe("the web UI's static files", () => {
   });
 
   it("explains how to build the UI when it is not built", async () => {
-    const empty = mkdtempSync(path.join(tmpdir(), "halflife-web-empty-"));
+    const empty = temporaryFolder("web-empty");
     const files = staticFiles(empty);
     expect(await files.built()).toBe(false);
     const other = await startTestServer({ deps: { staticFiles: files } });

@@ -1,12 +1,11 @@
 // The hourly job that refreshes the query planner's statistics: on a real SQLite file, after
 // writes through the API, the planner has a row count for the attributes and their indexes.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statisticsJob } from "../../src/jobs/statistics-job.js";
 import { startInProcess, type InProcessApp } from "../support/in-process.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -15,7 +14,7 @@ describe("the store-statistics job", () => {
   let file: string;
 
   beforeAll(async () => {
-    file = path.join(mkdtempSync(path.join(tmpdir(), "halflife-stats-")), "halflife.db");
+    file = path.join(temporaryFolder("stats"), "halflife.db");
     api = await startInProcess({ sqliteFile: file });
   });
   afterAll(() => api.close());

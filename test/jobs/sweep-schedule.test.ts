@@ -1,8 +1,6 @@
 // The scheduled sweep: its settings are validated at start, the job sweeps and mails on its cron,
 // skips while another sweep holds the lock, and `halflife serve` runs it.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
@@ -15,6 +13,7 @@ import { projectRoot } from "../support/data.js";
 import { ADMIN_KEY, startTestServer, type TestServer } from "../support/server.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp-server.js";
 import { addSweepEvent } from "../support/sweep-fixtures.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const T0 = 1_767_225_600;
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
@@ -27,7 +26,7 @@ describe("the sweep's configuration", () => {
     ["HALFLIFE_SWEEP_MINIMAL_DATE_SIGHTING", "2026-01-01"],
     ["HALFLIFE_SWEEP_MISP_URL", "misp.example.org"],
   ])("refuses %s=%j at start-up, naming the variable", (name, value) => {
-    expect(() => loadConfig({ env: { [name]: value } })).toThrow(new RegExp(`invalid configuration: ${name} `));
+    expect(() => loadConfig({ env: { [name]: value } })).toThrow(new RegExp(`^${name} must be .*, got "${value.replace(/[*]/g, "\\*")}"$`));
   });
 
   it("turns the variables into the sweep's settings", () => {
@@ -112,7 +111,7 @@ describe("halflife serve with HALFLIFE_SWEEP_CRON", () => {
     const env = {
       ...process.env,
       TZ: "UTC",
-      HALFLIFE_DB: path.join(mkdtempSync(path.join(tmpdir(), "halflife-serve-sweep-")), "h.db"),
+      HALFLIFE_DB: path.join(temporaryFolder("serve-sweep"), "h.db"),
       HALFLIFE_ADMIN_KEY: ADMIN_KEY,
       HALFLIFE_SWEEP_CRON: "* * * * * *",
       HALFLIFE_SWEEP_DRY_RUN: "1",
@@ -136,7 +135,11 @@ describe("halflife serve with HALFLIFE_SWEEP_CRON", () => {
       }
       expect(runs[0]).toMatchObject({ origin: "schedule", dryRun: true });
     } finally {
-      child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
     }
   });
 });

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isHalflifeError } from "../../src/core/errors.js";
 import { loadFormulaRegistry } from "../../src/plugins/load-formulas.js";
 import { formulaContract } from "../support/formula-contract.js";
 import { projectRoot } from "../support/data.js";
-import { runHalflife } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const exampleDir = path.join(projectRoot, "examples/formulas");
 const registry = await loadFormulaRegistry(exampleDir);
@@ -14,7 +14,7 @@ const registry = await loadFormulaRegistry(exampleDir);
 formulaContract(registry.get("Exponential"));
 
 function pluginDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "halflife-plugins-"));
+  const dir = temporaryFolder("plugins");
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
@@ -57,14 +57,14 @@ describe("formula plug-ins from HALFLIFE_FORMULA_DIR", () => {
   it("lets the score command use a plug-in formula, and stops with exit 2 on a bad plug-in", async () => {
     const dir = pluginDir({ "model.json": JSON.stringify({ name: "Halving", formula: "Exponential", parameters: { threshold: 10, settings: { half_life: 1 } } }) });
     const input = JSON.stringify({ Event: { info: "x", Attribute: [{ type: "url", timestamp: "1767139200" }] } });
-    const ok = await runHalflife(["score", "--model", path.join(dir, "model.json"), "--now", "2026-01-01T00:00:00Z"], {
+    const ok = await runCli(["score", "--model", path.join(dir, "model.json"), "--now", "2026-01-01T00:00:00Z"], {
       input,
       env: { HALFLIFE_FORMULA_DIR: exampleDir },
     });
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).Event.Attribute[0].decay_score[0].base_score).toBe(0);
 
-    const bad = await runHalflife(["score", "--model", "nids"], { input, env: { HALFLIFE_FORMULA_DIR: pluginDir({ "x.mjs": "export default 3;" }) } });
+    const bad = await runCli(["score", "--model", "nids"], { input, env: { HALFLIFE_FORMULA_DIR: pluginDir({ "x.mjs": "export default 3;" }) } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^halflife: formula plug-in x\.mjs: does not export a formula object\n$/);
   });

@@ -122,4 +122,14 @@ describe("SQLite writers taking turns", () => {
     expect(answer.headers.get("retry-after")).toBe("5");
     expect(await answer.json()).toEqual({ name: "busy", message: "busy", url: "/" });
   });
+
+  it("refuses at once a write through the store from inside a transaction's work, which would wait for itself", async () => {
+    const started = performance.now();
+    await expect(store.transaction(async () => store.orgs.create(org()))).rejects.toThrow(/use the transaction's session/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The refused transaction wrote nothing, and the store goes on working.
+    const before = (await store.orgs.list()).length;
+    await store.transaction((tx) => tx.orgs.create(org()));
+    expect((await store.orgs.list()).length).toBe(before + 1);
+  });
 });

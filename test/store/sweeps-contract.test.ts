@@ -1,7 +1,5 @@
 // The sweep's part of the store contract (decision query, bulk flag writes, runs and their
 // changes, job locks), run against a real SQLite file and a real PostgreSQL server.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { spawn } from "node:child_process";
@@ -16,6 +14,7 @@ import type { SweepChangeRecord, SweepRunRecord } from "../../src/core/sweep-run
 import { countSightings, decide, DEFAULT_SWEEP_RULE } from "../../src/core/sweep-rule.js";
 import fc from "fast-check";
 import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { temporaryFolder } from "../support/temp.js";
 
 /** The pid of a process that has exited. */
 function deadPid(): Promise<number> {
@@ -43,7 +42,7 @@ for (const dialect of dialects) {
 
     beforeAll(async () => {
       if (dialect.name === "postgres") database = await createTestDatabase();
-      else sqliteFile = path.join(mkdtempSync(path.join(tmpdir(), "halflife-sweeps-")), "h.db");
+      else sqliteFile = path.join(temporaryFolder("sweeps"), "h.db");
       store = await open();
       orgA = (await store.orgs.create({ uuid: randomUUID(), name: "Org A", description: "", local: true, created: 1 })).id;
       orgB = (await store.orgs.create({ uuid: randomUUID(), name: "Org B", description: "", local: true, created: 1 })).id;

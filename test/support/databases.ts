@@ -1,13 +1,12 @@
 // A database of its own for each test file (or test), on the run's PostgreSQL server
 // (test/support/postgres.ts), so that files running in parallel never see each other's rows.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { openStore } from "../../src/store/open.js";
 import type { Store } from "../../src/store/store.js";
+import { removeFolder, temporaryFolder } from "./temp.js";
 
 export interface TestDatabase {
   /** The database's name, unique across runs and processes. */
@@ -72,14 +71,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  */
 export async function openTestStore(dialect: "sqlite" | "postgres", prefix: string): Promise<{ store: Store; close(): Promise<void> }> {
   const database = dialect === "postgres" ? await createTestDatabase() : null;
-  const store = database
-    ? await openStore({ postgresUrl: database.url })
-    : await openStore({ sqliteFile: path.join(mkdtempSync(path.join(tmpdir(), `${prefix}-`)), "h.db") });
+  const folder = database ? undefined : temporaryFolder(prefix);
+  const store = database ? await openStore({ postgresUrl: database.url }) : await openStore({ sqliteFile: path.join(folder!, "h.db") });
   return {
     store,
     async close() {
-      await store.close();
-      await database?.drop();
+      try {
+        await store.close();
+        await database?.drop();
+      } finally {
+        if (folder) removeFolder(folder);
+      }
     },
   };
 }

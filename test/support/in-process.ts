@@ -1,8 +1,6 @@
 // The real HTTP application over a real store, called in process through `app.request()` (no
 // port): for the many API tests where a socket adds nothing. The end-to-end PyMISP flows use
 // test/support/server.ts instead, over real HTTP.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Hono } from "hono";
 import { createOrg, createUser } from "../../src/app/admin.js";
@@ -19,6 +17,7 @@ import { cookieSessions, sessionRoutes } from "../../src/http/session.js";
 import { createTestDatabase } from "./databases.js";
 import { postgresSignature, sqliteSignature, type SignatureReader, type TableSignature } from "./table-signature.js";
 import { ADMIN_KEY, type Dialect } from "./server.js";
+import { removeFolder, temporaryFolder } from "./temp.js";
 
 export { ADMIN_KEY };
 
@@ -80,6 +79,7 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
   let now = options.now ?? NOW;
   let database: { url: string; drop(): Promise<void> } | undefined;
   let env: Record<string, string>;
+  let folder: string | undefined;
   let signatures: () => SignatureReader;
   if ((options.dialect ?? "sqlite") === "postgres") {
     database = await createTestDatabase();
@@ -87,7 +87,8 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     const url = database.url;
     signatures = () => postgresSignature(url);
   } else {
-    const file = options.sqliteFile ?? path.join(mkdtempSync(path.join(tmpdir(), "halflife-api-")), "halflife.db");
+    if (!options.sqliteFile) folder = temporaryFolder("api");
+    const file = options.sqliteFile ?? path.join(folder!, "halflife.db");
     env = { HALFLIFE_DB: file };
     signatures = () => sqliteSignature(file);
   }
@@ -155,9 +156,13 @@ export async function startInProcess(options: InProcessOptions = {}): Promise<In
     unexpectedErrors: errors,
     signature: () => (reader ??= signatures()).read(),
     async close() {
-      await reader?.close();
-      await opened.close();
-      await database?.drop();
+      try {
+        await reader?.close();
+        await opened.close();
+        await database?.drop();
+      } finally {
+        if (folder) removeFolder(folder);
+      }
     },
   };
 }

@@ -5,7 +5,7 @@
 // `stop()` (or `stopSync()` from exit and signal handlers), a detached watchdog that stops the
 // cluster as soon as its owner process is gone (even after SIGKILL), and `reapAbandonedClusters()`
 // at the next start for anything both of those missed (a reboot, a killed watchdog).
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { accessSync, chownSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -209,13 +209,26 @@ export function createCluster(binaries: PostgresBinaries, options: ClusterOption
 
   let inFlight: ChildProcess | null = null;
   // The owner may not be allowed into the caller's working directory; the cluster's own is safe.
+  // Each command gets a process group of its own, so that stopping kills it with whatever it
+  // started (runuser's child would keep the output pipes, and the wait, open until it ended).
   const exec = (binary: string, args: string[]) =>
     new Promise<void>((resolve, reject) => {
       const [command, commandArgs] = asOwner(account, binary, args);
-      inFlight = execFile(command, commandArgs, { cwd: root, timeout: 60_000 }, (error, _stdout, stderr) => {
+      const child = spawn(command, commandArgs, { cwd: root, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+      inFlight = child;
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => killGroup(child), 60_000);
+      child.once("error", (error) => {
+        clearTimeout(timer);
         inFlight = null;
-        if (error) reject(new Error(stderr.trim() || error.message));
-        else resolve();
+        reject(error);
+      });
+      child.once("close", (code, signal) => {
+        clearTimeout(timer);
+        inFlight = null;
+        if (code === 0) resolve();
+        else reject(new Error(stderr.trim() || `${path.basename(binary)} ended with ${signal ?? `exit ${code}`}`));
       });
     });
 
@@ -260,7 +273,8 @@ export function createCluster(binaries: PostgresBinaries, options: ClusterOption
     stopSync() {
       if (stopped) return;
       stopped = true;
-      (inFlight as ChildProcess | null)?.kill();
+      const running = inFlight as ChildProcess | null;
+      if (running) killGroup(running);
       try {
         execFileSync(...asOwner(account, binaries.pgCtl, stopArgs("fast")), { cwd: root, stdio: "ignore", timeout: 15_000 });
       } catch {
@@ -270,6 +284,16 @@ export function createCluster(binaries: PostgresBinaries, options: ClusterOption
       }
     },
   };
+}
+
+/** Kills a command started in a process group of its own, and everything it started. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
 }
 
 /** Creates a cluster and starts it. */

@@ -39,16 +39,6 @@ function utcTime(date: Date): Buffer {
   return der(0x17, Buffer.from(text, "ascii"));
 }
 
-/**
- * A random positive serial number in minimal DER form: a first byte of 0 (1 time in 256) would be
- * padding that X.509 parsers refuse ("illegal padding"), so the first byte is never 0.
- */
-function serialNumber(): Buffer {
-  const bytes = randomBytes(8);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return bytes;
-}
-
 export interface TestCertificate {
   /** PEM private key. */
   key: string;
@@ -66,9 +56,13 @@ export function selfSignedCertificate(commonName = "localhost"): TestCertificate
     oid("2.5.29.17"),
     octets(sequence(der(0x82, Buffer.from("localhost", "ascii")), der(0x87, Buffer.from([127, 0, 0, 1])))),
   );
+  // DER integers are minimal: a serial starting with a zero byte would be "illegal padding" (one
+  // run in about five hundred). Its first byte is made non-zero and positive instead.
+  const serial = randomBytes(8);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))), // v3
-    integer(serialNumber()),
+    integer(serial),
     ecdsaWithSha256,
     name,
     sequence(utcTime(new Date(now - 3_600_000)), utcTime(new Date(now + 86_400_000))),

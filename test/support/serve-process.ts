@@ -49,17 +49,26 @@ export async function startServe(options: { webDir: string; env?: Record<string,
   });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const started = await new Promise<{ url: string; partnerKey: string }>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+?)\/?\s/.exec(output)?.[1];
-      const partnerKey = /partner analyst key ([A-Za-z0-9]{40})/.exec(output)?.[1];
-      if (url && partnerKey) resolve({ url, partnerKey });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`halflife serve exited (${code}) before listening:\n${output}`)));
-  });
+  let started: { url: string; partnerKey: string };
+  try {
+    started = await new Promise<{ url: string; partnerKey: string }>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const url = /listening on (http:\/\/\S+?)\/?\s/.exec(output)?.[1];
+        const partnerKey = /partner analyst key ([A-Za-z0-9]{40})/.exec(output)?.[1];
+        if (url && partnerKey) resolve({ url, partnerKey });
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      void exited.then((code) => reject(new Error(`halflife serve exited (${code}) before listening:\n${output}`)));
+    });
+  } catch (error) {
+    // Nothing of a server that never started may outlive it: neither the process nor its folder.
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   const api: ServeProcess["api"] = async (method, route, body, key = ADMIN_KEY) => {
     const response = await fetch(`${started.url}${route}`, {

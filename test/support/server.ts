@@ -1,7 +1,5 @@
 // A real Halflife server for end-to-end tests: a real SQLite file (or a real PostgreSQL database),
 // the real HTTP app on a free loopback port, a fixed clock, and a known admin key.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ServerType } from "@hono/node-server";
 import { bootstrap } from "../../src/app/bootstrap.js";
@@ -14,6 +12,7 @@ import type { Principal } from "../../src/core/domain.js";
 import { createHttpApp, listen, type HttpDeps } from "../../src/http/server.js";
 import { createMetrics } from "../../src/http/metrics.js";
 import { createTestDatabase } from "./databases.js";
+import { removeFolder, temporaryFolder } from "./temp.js";
 
 export const ADMIN_KEY = "TestAdminKey0000000000000000000000000001";
 
@@ -52,11 +51,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let now = options.now ?? 1_767_225_600;
   let database: { url: string; drop(): Promise<void> } | undefined;
   let env: Record<string, string>;
+  let folder: string | undefined;
   if ((options.dialect ?? "sqlite") === "postgres") {
     database = await createTestDatabase();
     env = { DATABASE_URL: database.url };
   } else {
-    env = { HALFLIFE_DB: path.join(mkdtempSync(path.join(tmpdir(), "halflife-store-")), "halflife.db") };
+    folder = temporaryFolder("store");
+    env = { HALFLIFE_DB: path.join(folder, "halflife.db") };
   }
   const config = loadConfig({ env: { ...env, HALFLIFE_SIGHTINGS_POLICY: String(options.sightingsPolicy ?? 0), HALFLIFE_LOG_LEVEL: "silent", ...options.env } });
   const app: App = await openApp(config, formulas, () => now);
@@ -111,9 +112,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return { key: created.key, principal: (await app.context.store.keys.principalForUser(created.user.id))! };
     },
     async close() {
-      await new Promise<void>((resolve) => (server as ServerType).close(() => resolve()));
-      await app.close();
-      await database?.drop();
+      try {
+        await new Promise<void>((resolve) => (server as ServerType).close(() => resolve()));
+        await app.close();
+        await database?.drop();
+      } finally {
+        if (folder) removeFolder(folder);
+      }
     },
   };
 }

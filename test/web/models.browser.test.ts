@@ -1,11 +1,11 @@
 // The web UI in a real browser: logging in and out, building a model in the model tool by dragging
 // its curve and threshold, and what a user of another organisation may see and change.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { browserAvailable, loggedInPage, newPage, serveAndBrowser } from "../support/browser.js";
+import { temporaryFolder } from "../support/temp.js";
 
 const DAY_HOURS = 24;
 /** "N days and M hours", computed independently of the UI's own code. */
@@ -129,7 +129,7 @@ describe.skipIf(!browserAvailable())("the web UI's login and models, in Chromium
       const row = p.locator("tr[data-model-id]", { hasText: "Vishing model" });
       const [download] = await Promise.all([p.waitForEvent("download"), row.getByRole("button", { name: /^Export/ }).click()]);
       expect(download.suggestedFilename()).toBe("vishing-model.json");
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "halflife-export-")), download.suggestedFilename());
+      const file = path.join(temporaryFolder("export"), download.suggestedFilename());
       await download.saveAs(file);
       const exported = JSON.parse(readFileSync(file, "utf8"));
       expect(exported.DecayingModel.name).toBe("Vishing model");

@@ -6,6 +6,7 @@
  * leaves a short gap before taking the lock again, so that a writer in another process (a server
  * beside a command-line sweep, or the other way round) polling for it gets in.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 
 export interface WriteTurnOptions {
@@ -30,6 +31,21 @@ export function gapAfter(heldMs: number): number {
   return heldMs < 10 ? 0 : 3;
 }
 
+/**
+ * Marks the work of a transaction (src/store/kysely-store.ts runs every transaction's work inside
+ * it). A write that starts outside the transaction from within that work would queue behind the
+ * transaction that waits for it: a deadlock that only patience would end. Such a write is a bug
+ * in the caller (it uses the store instead of the transaction's session), so it is refused at once.
+ */
+export const transactionWork = new AsyncLocalStorage<true>();
+
+export class InFlowWriteError extends Error {
+  constructor() {
+    super("a write outside the transaction was started from inside its work: use the transaction's session (tx), not the store");
+    this.name = "InFlowWriteError";
+  }
+}
+
 export class WriteTurn {
   private held = false;
   private readonly queue: Array<() => void> = [];
@@ -41,6 +57,7 @@ export class WriteTurn {
 
   /** Waits for this process's turn, then for the file's write lock (taken when it resolves). */
   async take(): Promise<void> {
+    if (transactionWork.getStore()) throw new InFlowWriteError();
     const started = performance.now();
     const deadline = started + this.options.patienceMs;
     await this.enqueue(deadline, started);
